@@ -1,0 +1,233 @@
+package dev.shuttle.websocket;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and timeouts of a connection, shared by the server and the client. Immutable; start
+ * from {@link #defaults()} and change what you need:
+ * <pre>{@code
+ * Options o = Options.defaults().toBuilder().maxMessageSize(16 << 20).pingInterval(Duration.ofSeconds(30)).build();
+ * }</pre>
+ * A zero {@link Duration} turns a timer off.
+ */
+public final class Options {
+    /** 1 MiB: the default for one frame's payload and for one whole message (1009 beyond). */
+    public static final int DEFAULT_MAX_PAYLOAD = 1 << 20;
+    /** 4 MiB of encoded frames waiting to be written per connection (wsbroad's default). */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 4L << 20;
+
+    private static final Options DEFAULTS = new Builder().build();
+
+    private final long maxFramePayload;
+    private final long maxMessageSize;
+    private final long maxQueuedBytes;
+    private final OverflowPolicy overflowPolicy;
+    private final Duration blockTimeout;
+    private final Duration closeTimeout;
+    private final Duration pingInterval;
+    private final Duration pongTimeout;
+    private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final boolean acceptUnmaskedFrames;
+
+    private Options(Builder b) {
+        this.maxFramePayload = b.maxFramePayload;
+        this.maxMessageSize = b.maxMessageSize;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.overflowPolicy = b.overflowPolicy;
+        this.blockTimeout = b.blockTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.pingInterval = b.pingInterval;
+        this.pongTimeout = b.pongTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.acceptUnmaskedFrames = b.acceptUnmaskedFrames;
+    }
+
+    public static Options defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Largest payload of one received frame; a larger header is refused with 1009 before its payload is read. */
+    public long maxFramePayload() {
+        return maxFramePayload;
+    }
+
+    /** Largest received message, all fragments (and, with compression, the inflated size) together; 1009 beyond. */
+    public long maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Bytes of encoded frames that may wait in a connection's outbound queue before {@link #overflowPolicy()} applies. */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    /** What a data write does when the outbound queue is full; default {@link OverflowPolicy#DROP}. */
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
+    }
+
+    /** How long a write waits for room under {@link OverflowPolicy#BLOCK}; default 5 s. */
+    public Duration blockTimeout() {
+        return blockTimeout;
+    }
+
+    /** How long to wait for the peer's close frame (or, on a client, the server's TCP close) before dropping the connection; default 5 s. */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** Send a ping this often; zero (the default) sends none. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    /** With a ping interval: an orphan that sends no pong this long after a ping is closed with 1001 and dropped; default 30 s. */
+    public Duration pongTimeout() {
+        return pongTimeout;
+    }
+
+    /** Close (1001) a connection that received nothing for this long; zero (the default) never does. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long a peer may take to complete the opening handshake; default 10 s. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /**
+     * Accept client frames without a mask (wsbroad's {@code --accept-unmasked-frames}). RFC 6455
+     * §5.1 requires the server to fail such a connection with 1002, which is the default.
+     */
+    public boolean acceptUnmaskedFrames() {
+        return acceptUnmaskedFrames;
+    }
+
+    @Override
+    public String toString() {
+        return "Options[maxFramePayload=" + maxFramePayload + ", maxMessageSize=" + maxMessageSize
+                + ", maxQueuedBytes=" + maxQueuedBytes + ", overflowPolicy=" + overflowPolicy
+                + ", blockTimeout=" + blockTimeout + ", closeTimeout=" + closeTimeout
+                + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
+                + ", idleTimeout=" + idleTimeout + ", handshakeTimeout=" + handshakeTimeout
+                + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + "]";
+    }
+
+    /** Builder of {@link Options}; every setter checks its argument. */
+    public static final class Builder {
+        private long maxFramePayload = DEFAULT_MAX_PAYLOAD;
+        private long maxMessageSize = DEFAULT_MAX_PAYLOAD;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
+        private Duration blockTimeout = Duration.ofSeconds(5);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration pingInterval = Duration.ZERO;
+        private Duration pongTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private boolean acceptUnmaskedFrames;
+
+        private Builder() {
+        }
+
+        private Builder(Options o) {
+            maxFramePayload = o.maxFramePayload;
+            maxMessageSize = o.maxMessageSize;
+            maxQueuedBytes = o.maxQueuedBytes;
+            overflowPolicy = o.overflowPolicy;
+            blockTimeout = o.blockTimeout;
+            closeTimeout = o.closeTimeout;
+            pingInterval = o.pingInterval;
+            pongTimeout = o.pongTimeout;
+            idleTimeout = o.idleTimeout;
+            handshakeTimeout = o.handshakeTimeout;
+            acceptUnmaskedFrames = o.acceptUnmaskedFrames;
+        }
+
+        public Builder maxFramePayload(long bytes) {
+            maxFramePayload = positive(bytes, "maxFramePayload");
+            return this;
+        }
+
+        public Builder maxMessageSize(long bytes) {
+            maxMessageSize = positive(bytes, "maxMessageSize");
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long bytes) {
+            maxQueuedBytes = positive(bytes, "maxQueuedBytes");
+            return this;
+        }
+
+        public Builder overflowPolicy(OverflowPolicy policy) {
+            overflowPolicy = Objects.requireNonNull(policy, "overflowPolicy");
+            return this;
+        }
+
+        public Builder blockTimeout(Duration d) {
+            blockTimeout = nonNegative(d, "blockTimeout");
+            return this;
+        }
+
+        public Builder closeTimeout(Duration d) {
+            closeTimeout = nonNegative(d, "closeTimeout");
+            return this;
+        }
+
+        public Builder pingInterval(Duration d) {
+            pingInterval = nonNegative(d, "pingInterval");
+            return this;
+        }
+
+        public Builder pongTimeout(Duration d) {
+            pongTimeout = nonNegative(d, "pongTimeout");
+            return this;
+        }
+
+        public Builder idleTimeout(Duration d) {
+            idleTimeout = nonNegative(d, "idleTimeout");
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            handshakeTimeout = nonNegative(d, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder acceptUnmaskedFrames(boolean accept) {
+            acceptUnmaskedFrames = accept;
+            return this;
+        }
+
+        public Options build() {
+            return new Options(this);
+        }
+
+        private static long positive(long v, String name) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(name + " must be positive: " + v);
+            }
+            return v;
+        }
+
+        private static Duration nonNegative(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.shuttle.websocket;
+
+/** What happened to a message handed to {@link WebSocket#write}. */
+public enum SendResult {
+    /** Queued; the writer will send it in order. */
+    QUEUED,
+    /** The queue was full and the policy is {@link OverflowPolicy#DROP}; not sent. */
+    DROPPED,
+    /** The queue stayed full for the whole {@link Options#blockTimeout()}; not sent. */
+    TIMED_OUT,
+    /** The connection is closing or closed (possibly by {@link OverflowPolicy#CLOSE}); not sent. */
+    CLOSED;
+
+    /** True when the message was accepted for sending. */
+    public boolean isQueued() {
+        return this == QUEUED;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.shuttle.websocket;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A live WebSocket connection, on the server or the client side.
+ *
+ * <h2>Threading</h2>
+ * Every method may be called from any thread at any time, including from inside a callback of
+ * another connection. Writes only enqueue: a single writer per connection sends the queue in
+ * order with gathering writes, so a caller never waits for the network (except under
+ * {@link OverflowPolicy#BLOCK}). Messages from one thread are sent in the order written; pings
+ * and pongs may overtake queued messages but never split one.
+ *
+ * <h2>Lifecycle</h2>
+ * {@code onOpen} runs once before any other callback; {@code onClose} runs exactly once, last.
+ * {@link #close(int, String)} is idempotent and sends the close frame after what is already
+ * queued; {@link #abort()} drops the TCP connection without a handshake.
+ */
+public interface WebSocket {
+    /** A process-unique id, increasing in the order connections were opened. */
+    long id();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+
+    /** The upgrade request that opened this connection (on a client: the request it sent). */
+    HandshakeRequest request();
+
+    /** The request path, e.g. {@code /chat/room1}. */
+    default String path() {
+        return request().path();
+    }
+
+    /** The subprotocol agreed in the handshake, or {@code null}. */
+    String subprotocol();
+
+    /** An attribute attached by the {@link UpgradeHook} or by {@link #attribute(String, Object)}, or {@code null}. */
+    <T> T attribute(String key);
+
+    /** Attaches (or, with {@code null}, removes) an attribute; thread-safe. */
+    void attribute(String key, Object value);
+
+    /** All attributes, a read-only live view. */
+    Map<String, Object> attributes();
+
+    /** Queues a text message. */
+    SendResult write(String text);
+
+    /** Queues a binary message; the array is not copied: do not change it afterwards. */
+    SendResult write(byte[] data);
+
+    /** Queues a binary message of the buffer's remaining bytes (copied). */
+    SendResult write(ByteBuffer data);
+
+    /** Queues a message encoded once for many connections (see {@link PreparedMessage}). */
+    SendResult write(PreparedMessage message);
+
+    /**
+     * Queues a raw frame, as built; the library adds the mask on a client. Data frames with
+     * {@code fin=false} are yours to complete with continuation frames; other writers' messages
+     * may not be interleaved while you do, so keep one writer per fragmented message.
+     */
+    SendResult writeFrame(Frame frame);
+
+    /** Sends a ping (at most 125 bytes); the answer arrives at {@code onPong}. Ahead of queued messages. */
+    SendResult ping(byte[] payload);
+
+    /** Sends an unsolicited pong (at most 125 bytes). Pings are answered for you. */
+    SendResult pong(byte[] payload);
+
+    /** Starts the close handshake with 1000 and no reason. */
+    default void close() {
+        close(CloseCode.NORMAL, "");
+    }
+
+    /**
+     * Starts the close handshake: the close frame follows what is already queued, then the
+     * connection waits for the peer's close for {@link Options#closeTimeout()}. Idempotent.
+     */
+    void close(int code, String reason);
+
+    /** Drops the TCP connection at once; {@code onClose} reports 1006. */
+    void abort();
+
+    /** True until a close frame was sent or received, or the connection dropped. */
+    boolean isOpen();
+
+    /** Encoded bytes waiting in the outbound queue. */
+    long queuedBytes();
+
+    /** A snapshot of this connection's counters. */
+    ConnectionStats stats();
+
+    /** Round-trip time of the last automatic ping answered by a pong, or {@code null} if none yet. */
+    Duration rtt();
+}

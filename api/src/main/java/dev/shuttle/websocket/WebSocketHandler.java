@@ -1,0 +1,53 @@
+package dev.shuttle.websocket;
+
+/**
+ * Callbacks of a connection. They run on the connection's reader (a virtual thread), one at a
+ * time and never concurrently for one connection, so they may block; a slow callback slows only
+ * its own connection. Each method has a no-op default.
+ */
+public interface WebSocketHandler {
+    /** The connection is open; it may be written to from here on. */
+    default void onOpen(WebSocket connection) {
+    }
+
+    /**
+     * A whole message arrived (fragments joined). Text is guaranteed valid UTF-8.
+     *
+     * @param data a fresh array owned by the callee
+     */
+    default void onData(WebSocket connection, boolean isBinary, byte[] data) {
+    }
+
+    /** A ping arrived; the pong has already been queued. */
+    default void onPing(WebSocket connection, byte[] payload) {
+    }
+
+    /** A pong arrived. */
+    default void onPong(WebSocket connection, byte[] payload) {
+    }
+
+    /**
+     * Every frame as received (unmasked, validated), before the library acts on it: the raw layer
+     * under the other callbacks, which still run.
+     */
+    default void onFrame(WebSocket connection, Frame frame) {
+    }
+
+    /**
+     * Something failed: the peer broke the protocol, a callback threw, or the transport failed.
+     * {@code onClose} follows with the code that was sent or observed.
+     */
+    default void onError(WebSocket connection, Throwable error) {
+    }
+
+    /**
+     * The connection is closed; runs exactly once, last.
+     *
+     * @param code   the peer's close code, the one we sent if we closed first, or 1006 when the
+     *               connection dropped without a close handshake
+     * @param reason the close reason, possibly empty
+     * @param cause  what went wrong, or {@code null} after a clean close handshake
+     */
+    default void onClose(WebSocket connection, int code, String reason, Throwable cause) {
+    }
+}

@@ -1,0 +1,305 @@
+package dev.shuttle.websocket;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import dev.shuttle.websocket.internal.handshake.Handshake;
+import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
+import dev.shuttle.websocket.internal.session.Connection;
+import dev.shuttle.websocket.internal.session.LambdaHandler;
+import dev.shuttle.websocket.spi.Transport;
+import dev.shuttle.websocket.spi.Upgrade;
+import dev.shuttle.websocket.standalone.Listener;
+import dev.shuttle.websocket.standalone.ListenerOptions;
+
+/**
+ * A WebSocket server: callbacks, options and the upgrade decision. It owns no socket; it is
+ * mounted on an HTTP server through an adapter, or on the built-in listener with {@link #listen}.
+ * <pre>{@code
+ * WebSocketServer ws = WebSocketServer.builder()
+ *     .onData((c, isBinary, data) -> c.write(data))
+ *     .build();
+ * ws.listen(8080);
+ * }</pre>
+ * Every adapter calls {@link #upgrade(HandshakeRequest)} and, on a 101, {@link Upgrade#start}.
+ */
+public final class WebSocketServer {
+    private static final System.Logger LOG = System.getLogger(WebSocketServer.class.getName());
+
+    private final WebSocketHandler handler;
+    private final Options options;
+    private final List<String> allowedOrigins;
+    private final List<String> subprotocols;
+    private final UpgradeHook upgradeHook;
+    private final Set<WebSocket> connections = ConcurrentHashMap.newKeySet();
+    private final Set<WebSocket> connectionsView = Collections.unmodifiableSet(connections);
+
+    private WebSocketServer(Builder b) {
+        this.handler = b.handler != null ? b.handler : b.lambdas;
+        this.options = b.options;
+        this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.upgradeHook = b.upgradeHook;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The open connections, a live read-only view. */
+    public Set<WebSocket> connections() {
+        return connectionsView;
+    }
+
+    /** Writes one message, encoded once, to every open connection; returns how many queued it. */
+    public int broadcast(PreparedMessage message) {
+        int queued = 0;
+        for (WebSocket c : connections) {
+            if (c.write(message).isQueued()) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /**
+     * Decides on an upgrade request: RFC 6455 §4.2.1 checks (400, or 426 for a wrong version),
+     * the Origin allow-list (403), subprotocol selection, then the application's
+     * {@link UpgradeHook}. Pure apart from the hook; adapters write the answer and start the
+     * connection on a 101.
+     */
+    public Upgrade upgrade(HandshakeRequest request) {
+        Objects.requireNonNull(request, "request");
+        HandshakeRefusal refusal = Handshake.validate(request);
+        if (refusal != null) {
+            return new Refused(refusal.status(), refusal.headers(), refusal.reason());
+        }
+        if (!Handshake.originAllowed(request.header("Origin"), allowedOrigins)) {
+            return new Refused(403, Map.of(), "origin not allowed");
+        }
+        String subprotocol = Handshake.selectSubprotocol(request, subprotocols);
+        Map<String, Object> attributes = new ConcurrentHashMap<>();
+        if (upgradeHook != null) {
+            Map<String, Object> hookAttributes = new LinkedHashMap<>();
+            try {
+                upgradeHook.onUpgrade(request, hookAttributes);
+            } catch (UpgradeRejectedException e) {
+                return new Refused(e.status(), e.headers(), e.getMessage() == null ? "" : e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "upgrade hook failed", e);
+                return new Refused(500, Map.of(), "upgrade hook failed");
+            }
+            hookAttributes.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    attributes.put(k, v);
+                }
+            });
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Upgrade", "websocket");
+        headers.put("Connection", "Upgrade");
+        headers.put("Sec-WebSocket-Accept", Handshake.acceptKey(request.header("Sec-WebSocket-Key")));
+        if (subprotocol != null) {
+            headers.put("Sec-WebSocket-Protocol", subprotocol);
+        }
+        return new Accepted(request, Collections.unmodifiableMap(headers), subprotocol, attributes);
+    }
+
+    /** Starts the built-in listener on a port of every interface. */
+    public Listener listen(int port) throws IOException {
+        return listen(new InetSocketAddress(port));
+    }
+
+    /** Starts the built-in listener on an address. */
+    public Listener listen(InetSocketAddress address) throws IOException {
+        return listen(ListenerOptions.builder().address(address).build());
+    }
+
+    /** Starts the built-in listener with its own options (connection limit, request-head size, a plain HTTP handler). */
+    public Listener listen(ListenerOptions listenerOptions) throws IOException {
+        return Listener.start(this, listenerOptions);
+    }
+
+    /**
+     * Closes every open connection with the code (1001 for a shutdown) and waits until all are
+     * closed or the timeout passes; the rest are aborted. Returns how many had to be aborted.
+     */
+    public int closeAll(int code, String reason, Duration timeout) {
+        List<WebSocket> open = new ArrayList<>(connections);
+        for (WebSocket c : open) {
+            c.close(code, reason);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (WebSocket c : open) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !((Connection) c).awaitClosed(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        int aborted = 0;
+        for (WebSocket c : connections) {
+            c.abort();
+            aborted++;
+        }
+        return aborted;
+    }
+
+    private final class Accepted implements Upgrade {
+        private final HandshakeRequest request;
+        private final Map<String, String> headers;
+        private final String subprotocol;
+        private final Map<String, Object> attributes;
+
+        Accepted(HandshakeRequest request, Map<String, String> headers, String subprotocol, Map<String, Object> attributes) {
+            this.request = request;
+            this.headers = headers;
+            this.subprotocol = subprotocol;
+            this.attributes = attributes;
+        }
+
+        @Override
+        public boolean accepted() {
+            return true;
+        }
+
+        @Override
+        public int status() {
+            return 101;
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return headers;
+        }
+
+        @Override
+        public String body() {
+            return "";
+        }
+
+        @Override
+        public WebSocket start(Transport transport) {
+            Connection c = new Connection(transport, Connection.Role.SERVER, options, handler, request,
+                    subprotocol, attributes, connections::remove);
+            connections.add(c);
+            c.start();
+            return c;
+        }
+    }
+
+    private record Refused(int status, Map<String, String> headers, String body) implements Upgrade {
+        @Override
+        public boolean accepted() {
+            return false;
+        }
+
+        @Override
+        public WebSocket start(Transport transport) {
+            throw new IllegalStateException("the upgrade was refused with " + status);
+        }
+    }
+
+    /** Builder of {@link WebSocketServer}. Callbacks left unset do nothing (pings are still answered). */
+    public static final class Builder {
+        private final LambdaHandler lambdas = new LambdaHandler();
+        private WebSocketHandler handler;
+        private Options options = Options.defaults();
+        private final List<String> allowedOrigins = new ArrayList<>();
+        private final List<String> subprotocols = new ArrayList<>();
+        private UpgradeHook upgradeHook;
+
+        private Builder() {
+        }
+
+        /** Uses a whole handler instead of the single callbacks below (they are then ignored). */
+        public Builder handler(WebSocketHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        public Builder onOpen(Consumer<WebSocket> onOpen) {
+            lambdas.onOpen = Objects.requireNonNull(onOpen);
+            return this;
+        }
+
+        public Builder onData(LambdaHandler.DataListener onData) {
+            lambdas.onData = Objects.requireNonNull(onData);
+            return this;
+        }
+
+        public Builder onPing(BiConsumer<WebSocket, byte[]> onPing) {
+            lambdas.onPing = Objects.requireNonNull(onPing);
+            return this;
+        }
+
+        public Builder onPong(BiConsumer<WebSocket, byte[]> onPong) {
+            lambdas.onPong = Objects.requireNonNull(onPong);
+            return this;
+        }
+
+        public Builder onFrame(BiConsumer<WebSocket, Frame> onFrame) {
+            lambdas.onFrame = Objects.requireNonNull(onFrame);
+            return this;
+        }
+
+        public Builder onError(BiConsumer<WebSocket, Throwable> onError) {
+            lambdas.onError = Objects.requireNonNull(onError);
+            return this;
+        }
+
+        public Builder onClose(LambdaHandler.CloseListener onClose) {
+            lambdas.onClose = Objects.requireNonNull(onClose);
+            return this;
+        }
+
+        public Builder options(Options options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Accept only these origins ({@code scheme://host[:port]}, compared case-insensitively);
+         * other requests get 403. By default every origin, and requests without one, are accepted.
+         */
+        public Builder allowedOrigins(Collection<String> origins) {
+            allowedOrigins.addAll(origins);
+            return this;
+        }
+
+        public Builder allowedOrigins(String... origins) {
+            return allowedOrigins(List.of(origins));
+        }
+
+        /** Subprotocols this server speaks, most preferred first; the first one the client also offers is chosen. */
+        public Builder subprotocols(String... protocols) {
+            subprotocols.addAll(List.of(protocols));
+            return this;
+        }
+
+        public Builder upgradeHook(UpgradeHook hook) {
+            this.upgradeHook = Objects.requireNonNull(hook, "upgradeHook");
+            return this;
+        }
+
+        public WebSocketServer build() {
+            return new WebSocketServer(this);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.shuttle.websocket.spi;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The byte stream under one upgraded connection, as an adapter hands it over. The engine reads
+ * from one thread (the connection's reader) and writes from one thread at a time (the current
+ * drainer); {@link #close()} may come from any thread.
+ * <p>
+ * Readiness is separate from reading so that an idle connection holds no read buffer: the engine
+ * waits in {@link #awaitReadable}, then borrows a buffer and calls {@link #read}.
+ */
+public interface Transport {
+    /**
+     * Reads what is available now without waiting; bytes the server read past the upgrade
+     * request come first.
+     *
+     * @return the number of bytes read, 0 when nothing is available, -1 at end of stream
+     */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Parks the calling thread until {@link #read} may return data or end of stream, or until
+     * the timeout passes. It may return early for no reason (for example when the engine
+     * unparks its reader to look at a timer): callers try a read and wait again.
+     *
+     * @param timeoutNanos the longest wait; 0 or less means no limit
+     */
+    void awaitReadable(long timeoutNanos) throws IOException;
+
+    /** Writes all remaining bytes of the buffers, in order, blocking the calling thread as needed. */
+    void write(ByteBuffer[] buffers) throws IOException;
+
+    /** Closes the connection; idempotent, callable from any thread; wakes a blocked reader or writer with an exception or end of stream. */
+    void close();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+
+    /** Whether the connection is encrypted (wss). */
+    default boolean isSecure() {
+        return false;
+    }
+}

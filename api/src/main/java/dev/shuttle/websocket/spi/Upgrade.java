@@ -1,0 +1,28 @@
+package dev.shuttle.websocket.spi;
+
+import java.util.Map;
+
+import dev.shuttle.websocket.WebSocket;
+
+/**
+ * The server's answer to an upgrade request ({@code WebSocketServer.upgrade}): an adapter writes
+ * {@link #status()} with {@link #headers()} through its server's response API, and then, when
+ * {@link #accepted()}, hands the byte stream to {@link #start(Transport)}. When not accepted,
+ * {@link #body()} is a short plain-text explanation.
+ */
+public interface Upgrade {
+    /** True for a 101 Switching Protocols. */
+    boolean accepted();
+
+    /** 101, or the HTTP error status (400, 403, 426, or the hook's). */
+    int status();
+
+    /** The response headers to send (Upgrade, Connection, Sec-WebSocket-Accept, ... or error headers). */
+    Map<String, String> headers();
+
+    /** Plain-text body for a refusal; empty for a 101. */
+    String body();
+
+    /** Starts the connection on the upgraded byte stream: runs onOpen and the reader on a new virtual thread. */
+    WebSocket start(Transport transport);
+}

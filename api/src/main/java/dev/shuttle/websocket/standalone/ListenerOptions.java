@@ -1,0 +1,97 @@
+package dev.shuttle.websocket.standalone;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/** Options of the built-in listener. */
+public final class ListenerOptions {
+    private final InetSocketAddress address;
+    private final int maxConnections;
+    private final int maxRequestHeadBytes;
+    private final int backlog;
+    private final HttpHandler httpHandler;
+
+    private ListenerOptions(Builder b) {
+        this.address = b.address;
+        this.maxConnections = b.maxConnections;
+        this.maxRequestHeadBytes = b.maxRequestHeadBytes;
+        this.backlog = b.backlog;
+        this.httpHandler = b.httpHandler;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where to listen; default port 8080 on every interface. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Connections (upgraded or still in their handshake) beyond this are refused with 503; default 100,000. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Longest request line plus headers; longer gets 431; default 8 KiB. */
+    public int maxRequestHeadBytes() {
+        return maxRequestHeadBytes;
+    }
+
+    /** Listen backlog; default 1024. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** Handler for plain HTTP GETs, or {@code null} (then they get 404... or 426 at a WebSocket path). */
+    public HttpHandler httpHandler() {
+        return httpHandler;
+    }
+
+    /** Builder of {@link ListenerOptions}. */
+    public static final class Builder {
+        private InetSocketAddress address = new InetSocketAddress(8080);
+        private int maxConnections = 100_000;
+        private int maxRequestHeadBytes = 8192;
+        private int backlog = 1024;
+        private HttpHandler httpHandler;
+
+        private Builder() {
+        }
+
+        public Builder address(InetSocketAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        public Builder maxConnections(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("maxConnections must be positive: " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        public Builder maxRequestHeadBytes(int n) {
+            if (n < 256) {
+                throw new IllegalArgumentException("maxRequestHeadBytes must be at least 256: " + n);
+            }
+            this.maxRequestHeadBytes = n;
+            return this;
+        }
+
+        public Builder backlog(int n) {
+            this.backlog = n;
+            return this;
+        }
+
+        public Builder httpHandler(HttpHandler handler) {
+            this.httpHandler = handler;
+            return this;
+        }
+
+        public ListenerOptions build() {
+            return new ListenerOptions(this);
+        }
+    }
+}
