@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -229,9 +228,11 @@ final class Outbound {
                     }
                 }
                 if (n == 0) {
+                    // Hand over, then look again: a producer may have queued after our last poll
+                    // and seen the flag still set. Pings wait while a fragmented message is open.
                     draining.set(false);
-                    if ((data.isEmpty() || midMessageBlocked()) && control.isEmpty()
-                            || !draining.compareAndSet(false, true)) {
+                    boolean work = !data.isEmpty() || (!midMessage && !control.isEmpty());
+                    if (!work || !draining.compareAndSet(false, true)) {
                         return;
                     }
                     continue;
@@ -264,11 +265,6 @@ final class Outbound {
         }
     }
 
-    /** Never true today: data always continues a started message; kept as the single place to say so. */
-    private boolean midMessageBlocked() {
-        return false;
-    }
-
     private void discardData() {
         data.clear();
         queuedBytes.set(0);
@@ -287,10 +283,5 @@ final class Outbound {
         frame.putInt(keyAt, key);
         int payloadAt = keyAt + 4;
         Masking.mask(frame.array(), frame.arrayOffset() + payloadAt, frame.limit() - payloadAt, key, 0);
-    }
-
-    @SuppressWarnings("unused")
-    private static long toMillis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }
