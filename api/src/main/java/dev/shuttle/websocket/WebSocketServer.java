@@ -275,8 +275,15 @@ public final class WebSocketServer {
         }
 
         /**
-         * Accept only these origins ({@code scheme://host[:port]}, compared case-insensitively);
-         * other requests get 403. By default every origin, and requests without one, are accepted.
+         * Accept only these origins ({@code scheme://host[:port]}, compared case-insensitively,
+         * ignoring a default port 80/443 and a trailing slash; {@code "*"} allows all); requests
+         * from other origins get 403. By default (an empty list) every origin is accepted.
+         * <p>A request <b>without</b> an Origin header is always accepted, even with a list:
+         * browsers always send Origin, so its absence means a non-browser client, which could
+         * send any Origin anyway. The list guards against other web pages using a visitor's
+         * browser (cross-site WebSocket hijacking); authenticate other clients in the
+         * {@link #upgradeHook upgrade hook}. The opaque origin {@code null} (sandboxed frames,
+         * {@code file:} pages) passes only when listed as {@code "null"}.
          */
         public Builder allowedOrigins(Collection<String> origins) {
             allowedOrigins.addAll(origins);

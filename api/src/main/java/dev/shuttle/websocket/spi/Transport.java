@@ -33,6 +33,15 @@ public interface Transport {
     /** Writes all remaining bytes of the buffers, in order, blocking the calling thread as needed. */
     void write(ByteBuffer[] buffers) throws IOException;
 
+    /**
+     * Half-closes: sends FIN after what was written, while reading goes on. Used after failing a
+     * connection so the peer gets our close frame and the unread bytes it is still sending do
+     * not make the kernel reset the connection. The default closes altogether.
+     */
+    default void shutdownOutput() throws IOException {
+        close();
+    }
+
     /** Closes the connection; idempotent, callable from any thread; wakes a blocked reader or writer with an exception or end of stream. */
     void close();
 

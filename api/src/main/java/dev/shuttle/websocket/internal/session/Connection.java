@@ -1,60 +1,439 @@
 package dev.shuttle.websocket.internal.session;
 
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.ConnectionStats;
 import dev.shuttle.websocket.Frame;
 import dev.shuttle.websocket.HandshakeRequest;
+import dev.shuttle.websocket.Opcode;
+import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.PreparedMessage;
 import dev.shuttle.websocket.SendResult;
-import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.WebSocket;
+import dev.shuttle.websocket.WebSocketException;
 import dev.shuttle.websocket.WebSocketHandler;
+import dev.shuttle.websocket.internal.codec.ClosePayload;
+import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.spi.Transport;
 
-/** The connection engine. STUB: being written. */
+/**
+ * One WebSocket connection: the public {@link WebSocket} over a {@link Transport}, with a
+ * {@link Reader} (virtual thread, runs the callbacks), an {@link Outbound} queue (any thread
+ * writes, one drainer sends) and a {@link CloseState}. This class holds the shared state and the
+ * decisions that span both directions: how a close starts, when the TCP connection ends, and the
+ * single call of {@code onClose}.
+ */
 public class Connection implements WebSocket {
-    /** Which end of the connection we are: a server expects masked frames and sends unmasked ones. */
+    /** Which end we are: a server expects masked frames and sends unmasked ones; a client the reverse. */
     public enum Role { SERVER, CLIENT }
+
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final VarHandle MESSAGES_OUT;
+    private static final VarHandle BYTES_OUT;
+    private static final VarHandle DROPPED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            MESSAGES_OUT = l.findVarHandle(Connection.class, "messagesOut", long.class);
+            BYTES_OUT = l.findVarHandle(Connection.class, "bytesOut", long.class);
+            DROPPED = l.findVarHandle(Connection.class, "dropped", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id = IDS.incrementAndGet();
+    final Transport transport;
+    final Role role;
+    final Options options;
+    final WebSocketHandler handler;
+    private final HandshakeRequest request;
+    private final String subprotocol;
+    private final Map<String, Object> attributes;
+    private final Consumer<? super Connection> onClosed;
+    private final CloseState closeState = new CloseState();
+    private final Outbound outbound;
+    private final Reader reader;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    // Counters: "in" are written by the reader only; "out" and dropped by any producer.
+    volatile long messagesIn;
+    volatile long bytesIn;
+    private volatile long messagesOut;
+    private volatile long bytesOut;
+    private volatile long dropped;
+
+    /** The close code and reason we sent, for onClose when we closed first. */
+    private volatile int sentCode = CloseCode.ABNORMAL;
+    private volatile String sentReason = "";
+    /** The peer's close code and reason, for onClose when the peer closed first. */
+    private volatile int peerCode = CloseCode.ABNORMAL;
+    private volatile String peerReason = "";
+    /** Why we closed, when it was a failure (protocol error, callback exception, timeout). */
+    private volatile Throwable failure;
+    /** When our close frame was queued (System.nanoTime), 0 before: the reader enforces the close timeout from it. */
+    volatile long closeQueuedAt;
+    volatile Duration rtt;
 
     public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
                       HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
                       Consumer<? super Connection> onClosed) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.role = Objects.requireNonNull(role, "role");
+        this.options = Objects.requireNonNull(options, "options");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.request = request;
+        this.subprotocol = subprotocol;
+        this.attributes = attributes != null ? attributes : new ConcurrentHashMap<>();
+        this.onClosed = onClosed;
+        this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
+        this.reader = new Reader(this);
     }
 
-    /** Runs onOpen and starts the reader on a new virtual thread. */
+    /** Starts the reader on a new virtual thread; it runs onOpen first. */
     public void start() {
+        Thread.ofVirtual().name("shuttle-" + id).start(reader);
     }
 
-    /** Waits until onClose has run. */
+    /** Waits until onClose has run; true if it did within the timeout. */
     public boolean awaitClosed(long timeout, TimeUnit unit) {
-        return false;
+        try {
+            return closed.await(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
-    @Override public long id() { throw new UnsupportedOperationException(); }
-    @Override public InetSocketAddress remoteAddress() { throw new UnsupportedOperationException(); }
-    @Override public InetSocketAddress localAddress() { throw new UnsupportedOperationException(); }
-    @Override public HandshakeRequest request() { throw new UnsupportedOperationException(); }
-    @Override public String subprotocol() { throw new UnsupportedOperationException(); }
-    @Override public <T> T attribute(String key) { throw new UnsupportedOperationException(); }
-    @Override public void attribute(String key, Object value) { throw new UnsupportedOperationException(); }
-    @Override public Map<String, Object> attributes() { throw new UnsupportedOperationException(); }
-    @Override public SendResult write(String text) { throw new UnsupportedOperationException(); }
-    @Override public SendResult write(byte[] data) { throw new UnsupportedOperationException(); }
-    @Override public SendResult write(ByteBuffer data) { throw new UnsupportedOperationException(); }
-    @Override public SendResult write(PreparedMessage message) { throw new UnsupportedOperationException(); }
-    @Override public SendResult writeFrame(Frame frame) { throw new UnsupportedOperationException(); }
-    @Override public SendResult ping(byte[] payload) { throw new UnsupportedOperationException(); }
-    @Override public SendResult pong(byte[] payload) { throw new UnsupportedOperationException(); }
-    @Override public void close(int code, String reason) { throw new UnsupportedOperationException(); }
-    @Override public void abort() { throw new UnsupportedOperationException(); }
-    @Override public boolean isOpen() { throw new UnsupportedOperationException(); }
-    @Override public long queuedBytes() { throw new UnsupportedOperationException(); }
-    @Override public ConnectionStats stats() { throw new UnsupportedOperationException(); }
-    @Override public Duration rtt() { throw new UnsupportedOperationException(); }
+    // ---------------------------------------------------------------- WebSocket: identity
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    @Override
+    public HandshakeRequest request() {
+        return request;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String key) {
+        return (T) attributes.get(key);
+    }
+
+    @Override
+    public void attribute(String key, Object value) {
+        if (value == null) {
+            attributes.remove(key);
+        } else {
+            attributes.put(key, value);
+        }
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return Collections.unmodifiableMap(attributes);
+    }
+
+    // ---------------------------------------------------------------- WebSocket: sending
+
+    @Override
+    public SendResult write(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+    }
+
+    @Override
+    public SendResult write(byte[] data) {
+        return sendData(encode(true, Opcode.BINARY.code(), data, 0, data.length), data.length);
+    }
+
+    @Override
+    public SendResult write(ByteBuffer data) {
+        int len = data.remaining();
+        ByteBuffer frame = allocateFrame(true, 0, Opcode.BINARY.code(), len);
+        frame.put(data.duplicate()).flip();
+        return sendData(frame, len);
+    }
+
+    @Override
+    public SendResult write(PreparedMessage message) {
+        byte[] p = message.payload();
+        // Unmasked bytes are shared by every server connection; a client must mask its own copy.
+        ByteBuffer frame = role == Role.SERVER ? message.unmaskedFrame() : encode(true, message.opcode().code(), p, 0, p.length);
+        return sendData(frame, p.length);
+    }
+
+    @Override
+    public SendResult writeFrame(Frame frame) {
+        byte[] p = frame.payload();
+        ByteBuffer encoded = allocateFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p.length);
+        encoded.put(p).flip();
+        return switch (frame.opcode()) {
+            case PING, PONG -> outbound.offerControl(encoded) ? SendResult.QUEUED : SendResult.CLOSED;
+            case CLOSE -> {
+                close(frame.closeCode(), frame.closeReason());
+                yield SendResult.QUEUED;
+            }
+            default -> sendData(encoded, p.length);
+        };
+    }
+
+    @Override
+    public SendResult ping(byte[] payload) {
+        return sendControl(Opcode.PING, payload);
+    }
+
+    @Override
+    public SendResult pong(byte[] payload) {
+        return sendControl(Opcode.PONG, payload);
+    }
+
+    private SendResult sendControl(Opcode opcode, byte[] payload) {
+        byte[] p = payload == null ? new byte[0] : payload;
+        if (p.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
+            throw new IllegalArgumentException("a control frame carries at most 125 bytes (RFC 6455 §5.5): " + p.length);
+        }
+        return outbound.offerControl(encode(true, opcode.code(), p, 0, p.length)) ? SendResult.QUEUED : SendResult.CLOSED;
+    }
+
+    private SendResult sendData(ByteBuffer frame, int payloadLength) {
+        SendResult r = outbound.offerData(frame);
+        if (r == SendResult.QUEUED) {
+            MESSAGES_OUT.getAndAdd(this, 1L);
+            BYTES_OUT.getAndAdd(this, (long) payloadLength);
+        }
+        return r;
+    }
+
+    /** A frame with room for the payload; a client's has a zero mask key that the drainer fills in. */
+    private ByteBuffer allocateFrame(boolean fin, int rsv, int opcode, int payloadLength) {
+        boolean masked = role == Role.CLIENT;
+        ByteBuffer b = ByteBuffer.allocate(FrameEncoder.headerLength(payloadLength, masked) + payloadLength);
+        FrameEncoder.writeHeader(b, fin, rsv, opcode, payloadLength, masked, 0);
+        return b;
+    }
+
+    private ByteBuffer encode(boolean fin, int opcode, byte[] payload, int off, int len) {
+        ByteBuffer b = allocateFrame(fin, 0, opcode, len);
+        b.put(payload, off, len).flip();
+        return b;
+    }
+
+    // ---------------------------------------------------------------- WebSocket: closing
+
+    @Override
+    public void close(int code, String reason) {
+        if (!CloseCode.isValidOnWire(code) && code != CloseCode.NO_STATUS) {
+            throw new IllegalArgumentException("not a close code that may be sent: " + code);
+        }
+        startClose(code, reason == null ? "" : reason, null, false);
+    }
+
+    @Override
+    public void abort() {
+        transport.close();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closeState.isOpen();
+    }
+
+    @Override
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
+    @Override
+    public ConnectionStats stats() {
+        return new ConnectionStats(messagesIn, bytesIn, messagesOut, bytesOut, dropped);
+    }
+
+    @Override
+    public Duration rtt() {
+        return rtt;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket#" + id + "[" + remoteAddress() + (closeState.isOpen() ? "" : ", closing") + "]";
+    }
+
+    // ---------------------------------------------------------------- engine internals
+
+    CloseState closeState() {
+        return closeState;
+    }
+
+    void countDropped() {
+        DROPPED.getAndAdd(this, 1L);
+    }
+
+    /** Hook for write statistics; the drainer calls it after each gathering write. */
+    void countWritten() {
+    }
+
+    /**
+     * Queues our close frame once. {@code urgent} closes (failures, slow consumers) discard what is
+     * queued and go first; a normal close follows the queued messages.
+     */
+    void startClose(int code, String reason, Throwable cause, boolean urgent) {
+        if (!closeState.queueClose()) {
+            return;
+        }
+        sentCode = code;
+        sentReason = reason;
+        if (cause != null) {
+            failure = cause;
+        }
+        closeQueuedAt = System.nanoTime();
+        byte[] payload = ClosePayload.build(code, reason);
+        outbound.offerClose(encode(true, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
+        reader.wake(); // the reader now enforces the close timeout
+    }
+
+    /** Fails the connection (RFC 6455 §7.1.7): the close frame goes out at once, queued data is dropped. */
+    void fail(WebSocketException e) {
+        startClose(e.closeCode(), e.getMessage() == null ? "" : truncate(e.getMessage()), e, true);
+    }
+
+    /** The CLOSE overflow policy: the slow consumer is closed with 1008. */
+    void closeSlowConsumer() {
+        startClose(CloseCode.POLICY_VIOLATION, "slow consumer: write queue full", null, true);
+    }
+
+    /** Called by the drainer once our close frame is on the wire. */
+    void onCloseWritten() {
+        boolean peerClosedFirst = closeState.closeWritten();
+        if (failure != null) {
+            // Failing: the peer may still be sending; half-close and let the reader drain to EOF
+            // so the kernel does not answer unread bytes with a reset that could destroy our close frame.
+            shutdownOutput();
+        } else if (peerClosedFirst && role == Role.SERVER) {
+            // §7.1.1: the server closes the TCP connection first once both close frames crossed.
+            transport.close();
+        }
+    }
+
+    /** Called by the reader when the peer's close frame arrived. */
+    void onCloseReceived(int code, String reason) {
+        if (!closeState.closeReceived()) {
+            return;
+        }
+        peerCode = code;
+        peerReason = reason;
+        if (closeState.closeQueued()) {
+            // We closed first and this is the answer: finished once our frame is out.
+            if (closeState.handshakeDone() && role == Role.SERVER) {
+                transport.close();
+            }
+        } else {
+            // §5.5.1: answer with a close frame echoing the status code.
+            startClose(code == CloseCode.NO_STATUS ? CloseCode.NO_STATUS : code, "", null, false);
+        }
+    }
+
+    /** The peer did not complete the close handshake in time: drop the connection. */
+    void closeTimedOut() {
+        if (failure == null && !closeState.handshakeDone()) {
+            failure = new WebSocketException(CloseCode.ABNORMAL, "close handshake not completed within " + options.closeTimeout());
+        }
+        transport.close();
+    }
+
+    void onWriteFailed(Throwable e) {
+        if (failure == null && !closeState.isTerminated()) {
+            failure = e;
+        }
+        transport.close();
+    }
+
+    private void shutdownOutput() {
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            transport.close();
+        }
+    }
+
+    /**
+     * The reader has finished (end of stream, transport closed or failed): run onClose exactly
+     * once with the code that describes what happened.
+     */
+    void terminate(Throwable readError) {
+        if (!closeState.terminate()) {
+            return;
+        }
+        transport.close();
+        outbound.shutdown();
+        int code;
+        String reason;
+        Throwable cause = failure;
+        if (closeState.weInitiated()) {
+            code = sentCode;
+            reason = sentReason;
+        } else if (closeState.wasCloseReceived()) {
+            code = peerCode;
+            reason = peerReason;
+        } else {
+            code = CloseCode.ABNORMAL;
+            reason = "";
+            if (cause == null) {
+                cause = readError != null ? readError : new IOException("connection dropped without a close frame");
+            }
+        }
+        if (cause == null && !closeState.handshakeDone()) {
+            cause = readError;
+        }
+        try {
+            handler.onClose(this, code, reason, cause);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "onClose threw", e);
+        } finally {
+            if (onClosed != null) {
+                onClosed.accept(this);
+            }
+            closed.countDown();
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) : s;
+    }
 }

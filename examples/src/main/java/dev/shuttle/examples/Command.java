@@ -1,0 +1,91 @@
+package dev.shuttle.examples;
+
+import java.util.function.Supplier;
+
+/**
+ * The parsed command line: {@code <echo|broadcast|rtt> [--host H] [--port N]}, or a request for
+ * help. Parsing is separate from running so that it can be tested without a socket.
+ */
+record Command(String example, String host, int port, boolean help) {
+    static final String USAGE = """
+            usage: java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N]
+              echo       echoes text as text and binary as binary
+              broadcast  sends every message to every client, and a tick every second
+              rtt        pings every client every 2 s and reports the round-trip time
+              --host H   address to bind and to print (default localhost)
+              --port N   port, 0 for any free one (default 8080)""";
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 8080;
+
+    /** Thrown for anything the user must fix on the command line; Main turns it into exit code 2. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Command parse(String... args) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("missing example name");
+        }
+        if (args[0].equals("-h") || args[0].equals("--help")) {
+            return new Command(null, DEFAULT_HOST, DEFAULT_PORT, true);
+        }
+        String example = args[0];
+        if (factory(example) == null) {
+            throw new UsageException("unknown example: " + example);
+        }
+        String host = DEFAULT_HOST;
+        int port = DEFAULT_PORT;
+        for (int i = 1; i < args.length; i += 2) {
+            String flag = args[i];
+            if (flag.equals("-h") || flag.equals("--help")) {
+                return new Command(example, host, port, true);
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(flag.startsWith("--") ? "missing value for " + flag : "unexpected argument: " + flag);
+            }
+            String value = args[i + 1];
+            switch (flag) {
+                case "--host" -> host = host(value);
+                case "--port" -> port = port(value);
+                default -> throw new UsageException("unknown option: " + flag);
+            }
+        }
+        return new Command(example, host, port, false);
+    }
+
+    /** A new, not yet started example of this command. */
+    Example newExample() {
+        return factory(example).get();
+    }
+
+    private static Supplier<Example> factory(String name) {
+        return switch (name) {
+            case "echo" -> EchoExample::new;
+            case "broadcast" -> BroadcastExample::new;
+            case "rtt" -> RttExample::new;
+            default -> null;
+        };
+    }
+
+    private static String host(String value) throws UsageException {
+        if (value.isBlank() || value.startsWith("-")) {
+            throw new UsageException("bad host: '" + value + "'");
+        }
+        return value;
+    }
+
+    private static int port(String value) throws UsageException {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the value, which says more than the exception
+        }
+        throw new UsageException("bad port: '" + value + "' (0-65535)");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.shuttle.examples;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.standalone.Listener;
+import dev.shuttle.websocket.standalone.ListenerOptions;
+
+/**
+ * What the examples share: a {@link WebSocketServer} mounted on the built-in listener next to a
+ * small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
+ * before closing every client with 1001.
+ */
+public abstract class Example implements AutoCloseable {
+    private final AtomicReference<Listener> listener = new AtomicReference<>();
+
+    /** The configured server; built once, by the subclass's constructor. */
+    public abstract WebSocketServer server();
+
+    /** The page's heading and the sentence under it. */
+    abstract String title();
+
+    abstract String explanation();
+
+    /** Starts the example's timers, if any; runs once, after the listener is bound. */
+    void startTimers() {
+    }
+
+    /** Stops them; runs from {@link #close()}, possibly on the shutdown hook's thread. */
+    void stopTimers() {
+    }
+
+    /**
+     * Binds the built-in listener (port 0 picks a free port; ask the listener for it) and starts
+     * the timers. One start per instance.
+     */
+    public final Listener start(InetSocketAddress address) throws IOException {
+        ListenerOptions options = ListenerOptions.builder()
+                .address(address)
+                .httpHandler(Pages.handler(title(), explanation()))
+                .build();
+        Listener started = server().listen(options);
+        if (!listener.compareAndSet(null, started)) {
+            started.close();
+            throw new IllegalStateException(getClass().getSimpleName() + " was already started");
+        }
+        startTimers();
+        return started;
+    }
+
+    /** Stops the timers first (no tick into a closing connection), then the listener. Idempotent. */
+    @Override
+    public final void close() {
+        stopTimers();
+        Listener started = listener.getAndSet(null);
+        if (started != null) {
+            started.close();
+        }
+    }
+
+    /** {@code 127.0.0.1:54321}: shorter than {@link InetSocketAddress#toString()}. */
+    static String describe(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return host + ":" + address.getPort();
+    }
+}
