@@ -80,6 +80,7 @@ public abstract class HandshakeCases extends CloseCases {
         assertTrue(!handler.opened.isDone(), "no connection after a refusal");
 
         try (RawClient ok = RawClient.to(uri).header("Authorization", "secret").connect()) {
+            assertEquals(101, ok.head().status());
             assertNotNull(handler.connection(), "the hook lets a good request through");
         }
     }

@@ -68,7 +68,7 @@ public final class PinningRecorder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws ReflectiveOperationException {
         streamType.getMethod("close").invoke(stream);
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shuttle.websocket.spi.Transport;
@@ -140,12 +141,13 @@ public final class PipeTransport implements Transport {
     /** The bytes one end receives: a ring buffer guarded by a lock (no monitors, no pinning). */
     private static final class Inbox {
         private final ReentrantLock lock = new ReentrantLock();
-        private final Condition readable = lock.newCondition();
         private final Condition writable = lock.newCondition();
         private final byte[] ring;
         private int head;
         private int size;
         private volatile boolean closed;
+        /** The thread parked in {@link #await}, if any. */
+        private volatile Thread waiter;
 
         Inbox(int capacity) {
             ring = new byte[capacity];
@@ -170,21 +172,39 @@ public final class PipeTransport implements Transport {
             }
         }
 
+        /**
+         * Parks (LockSupport, not a Condition) so that an {@code unpark} of the reader, which the
+         * engine uses to look at its timers, ends the wait early as the SPI allows.
+         */
         void await(long timeoutNanos) throws IOException {
-            lock.lock();
+            waiter = Thread.currentThread();
             try {
-                if (size == 0 && !closed) {
-                    if (timeoutNanos > 0) {
-                        readable.awaitNanos(timeoutNanos);
-                    } else {
-                        readable.await();
+                lock.lock();
+                try {
+                    if (size > 0 || closed) {
+                        return;
                     }
+                } finally {
+                    lock.unlock();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for data");
+                if (timeoutNanos > 0) {
+                    LockSupport.parkNanos(this, timeoutNanos);
+                } else {
+                    LockSupport.park(this);
+                }
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for data");
+                }
             } finally {
-                lock.unlock();
+                waiter = null;
+            }
+        }
+
+        private void wakeReader() {
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
             }
         }
 
@@ -203,12 +223,12 @@ public final class PipeTransport implements Transport {
                     ring[(head + size + i) % ring.length] = src.get();
                 }
                 size += n;
-                readable.signalAll();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing");
             } finally {
                 lock.unlock();
+                wakeReader();
             }
         }
 
@@ -216,11 +236,11 @@ public final class PipeTransport implements Transport {
             lock.lock();
             try {
                 closed = true;
-                readable.signalAll();
                 writable.signalAll();
             } finally {
                 lock.unlock();
             }
+            wakeReader();
         }
     }
 }
