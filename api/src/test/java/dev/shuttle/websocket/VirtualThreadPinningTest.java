@@ -3,7 +3,6 @@ package dev.shuttle.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +11,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.shuttle.websocket.standalone.Listener;
-import dev.shuttle.websocket.standalone.ListenerOptions;
+import dev.shuttle.websocket.testing.BuiltinFixture;
 import dev.shuttle.websocket.testing.JdkClient;
 import dev.shuttle.websocket.testing.PinningRecorder;
 import dev.shuttle.websocket.testing.RecordingHandler;
+import dev.shuttle.websocket.testing.ServerFixture;
 
 /**
  * No virtual thread pins its carrier inside Shuttle: echo traffic over the built-in listener
@@ -26,15 +25,20 @@ import dev.shuttle.websocket.testing.RecordingHandler;
  */
 class VirtualThreadPinningTest {
 
+    /** The transport to drive; the built-in listener here. */
+    protected ServerFixture fixture() {
+        return new BuiltinFixture();
+    }
+
     @Test
     @Timeout(60)
     void echoTrafficDoesNotPinInShuttle() throws Exception {
         try (PinningRecorder recorder = new PinningRecorder()) {
             WebSocketServer server = WebSocketServer.builder().handler(RecordingHandler.echo()).build();
             List<JdkClient> clients = new ArrayList<>();
-            try (Listener listener = server.listen(ListenerOptions.builder()
-                    .address(new InetSocketAddress("127.0.0.1", 0)).build())) {
-                URI uri = URI.create("ws://127.0.0.1:" + listener.port() + "/");
+            ServerFixture fixture = fixture();
+            try {
+                URI uri = fixture.start(server);
                 for (int i = 0; i < 4; i++) {
                     clients.add(JdkClient.connect(uri));
                 }
@@ -57,6 +61,7 @@ class VirtualThreadPinningTest {
                 }
             } finally {
                 clients.forEach(JdkClient::close);
+                fixture.stop();
             }
             List<List<String>> pinned = recorder.stop();
             List<List<String>> ours = pinned.stream()
@@ -64,6 +69,28 @@ class VirtualThreadPinningTest {
                     .toList();
             assertTrue(ours.isEmpty(), ours.size() + " of " + pinned.size() + " pinned events in Shuttle, first: "
                     + (ours.isEmpty() ? "" : String.join("\n  at ", ours.get(0))));
+        }
+    }
+
+    /** A class initialiser that parks: a virtual thread running it pins its carrier on every JDK so far. */
+    private static final class ParksInClassInit {
+        static {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+        }
+
+        static void touch() {
+        }
+    }
+
+    /** The guard's own check: the recorder does see a pinned virtual thread, with its stack. */
+    @Test
+    @Timeout(30)
+    void recorderSeesAPinnedVirtualThread() throws Exception {
+        try (PinningRecorder recorder = new PinningRecorder()) {
+            Thread.ofVirtual().start(ParksInClassInit::touch).join();
+            List<List<String>> pinned = recorder.stop();
+            assertTrue(pinned.stream().anyMatch(stack -> stack.stream().anyMatch(f -> f.contains("ParksInClassInit"))),
+                    "no pinned event with the class initialiser on its stack: " + pinned);
         }
     }
 

@@ -63,7 +63,11 @@ public abstract class EchoCases extends ContractSupport {
         RecordingHandler server = RecordingHandler.echo();
         JdkClient client = jdk(start(server));
 
-        client.sendBinary(new byte[Options.DEFAULT_MAX_PAYLOAD + 1]);
+        try {
+            client.sendBinary(new byte[Options.DEFAULT_MAX_PAYLOAD + 1]);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // The server may refuse at the header (1009) and drop TCP before the payload is through.
+        }
 
         assertEquals(CloseCode.MESSAGE_TOO_BIG, client.awaitClosed().code());
         RecordingHandler.Close close = server.awaitSingleClose();

@@ -58,7 +58,13 @@ public abstract class FlowCases extends HandshakeCases {
 
         int[] next = new int[THREADS];
         for (int i = 0; i < THREADS * PER_THREAD; i++) {
-            WireFrame m = c.readMessage();
+            WireFrame m;
+            try {
+                m = c.readMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("after " + i + " messages; server onClose: " + server.closes.poll(5, java.util.concurrent.TimeUnit.SECONDS)
+                        + "; failures: " + failures, e);
+            }
             assertEquals(WireFrame.TEXT, m.opcode());
             String s = m.text();
             int dash = s.indexOf('-');

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -61,7 +62,8 @@ public final class PipeTransport implements Transport {
 
     @Override
     public void write(ByteBuffer[] buffers) throws IOException {
-        for (ByteBuffer b : buffers) {
+        for (int i = 0; i < buffers.length; i++) {
+            ByteBuffer b = Objects.requireNonNull(buffers[i], "Transport.write got a null buffer at index " + i + " of " + buffers.length);
             while (b.hasRemaining()) {
                 if (inbox.closed) {
                     throw new IOException("pipe closed");

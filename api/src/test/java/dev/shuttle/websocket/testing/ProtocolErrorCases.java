@@ -40,6 +40,29 @@ public abstract class ProtocolErrorCases extends EchoCases {
         c.expectClose(CloseCode.PROTOCOL_ERROR);
     }
 
+    /** wsbroad's --accept-unmasked-frames: an opt-out of §5.1 for trusted peers. */
+    @Test
+    @Timeout(20)
+    void unmaskedFramesAreAcceptedWhenConfigured() throws Exception {
+        RawClient c = raw(start(RecordingHandler.echo(), Options.defaults().toBuilder().acceptUnmaskedFrames(true).build()));
+        c.send(WireFrame.encode(true, 0, TEXT, "plain".getBytes(StandardCharsets.UTF_8), false));
+        assertEquals("plain", c.readMessage().text());
+    }
+
+    /** The message limit counts all fragments together. */
+    @Test
+    @Timeout(20)
+    void fragmentedMessageOverMaxMessageSizeIs1009() throws Exception {
+        RecordingHandler server = RecordingHandler.echo();
+        RawClient c = raw(start(server, Options.defaults().toBuilder().maxMessageSize(1000).build()));
+        c.send(WireFrame.concat(
+                WireFrame.encode(false, 0, BINARY, new byte[400], true),
+                WireFrame.encode(false, 0, CONTINUATION, new byte[400], true),
+                WireFrame.encode(true, 0, CONTINUATION, new byte[400], true)));
+        c.expectClose(CloseCode.MESSAGE_TOO_BIG);
+        assertTrue(server.messages.isEmpty(), "nothing delivered");
+    }
+
     /** Autobahn 4.1.x / 4.2.x. */
     @ParameterizedTest(name = "opcode {0}")
     @ValueSource(ints = {3, 11})

@@ -212,6 +212,23 @@ class PipeSessionTest {
         assertEquals(5 + 3 + 2 + 1, frames.size(), "exactly the frames written: " + frames);
     }
 
+    /** A backlog of many small messages (more than one gathering write's worth) arrives complete and in order. */
+    @Test
+    @Timeout(20)
+    void backlogOfManySmallMessagesArrivesInOrder() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        WebSocket c = open(handler, Options.defaults(), 256);
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            assertEquals(SendResult.QUEUED, c.write("m" + i), "write " + i + "; onClose: " + handler.closes.peek());
+        }
+        for (int i = 0; i < n; i++) {
+            WireFrame f = readFrame();
+            assertEquals("m" + i, f.text(), "message " + i + "; server closes: " + handler.closes.peek());
+        }
+        assertTrue(c.isOpen());
+    }
+
     @Test
     @Timeout(20)
     void pingIsAnsweredWithTheSamePayload() throws Exception {
