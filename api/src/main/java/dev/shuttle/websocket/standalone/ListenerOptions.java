@@ -3,7 +3,7 @@ package dev.shuttle.websocket.standalone;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
-/** Options of the built-in listener. */
+/** Options of the built-in listener ({@link Listener}); immutable, made by {@link #builder()}. */
 public final class ListenerOptions {
     private final InetSocketAddress address;
     private final int maxConnections;
@@ -23,7 +23,7 @@ public final class ListenerOptions {
         return new Builder();
     }
 
-    /** Where to listen; default port 8080 on every interface. */
+    /** Where to listen; default port 8080 on every interface; port 0 picks a free port (see {@link Listener#address()}). */
     public InetSocketAddress address() {
         return address;
     }
@@ -33,17 +33,24 @@ public final class ListenerOptions {
         return maxConnections;
     }
 
-    /** Longest request line plus headers; longer gets 431; default 8 KiB. */
+    /**
+     * Longest request head (request line, headers and the blank line); a longer one gets 431
+     * Request Header Fields Too Large and the connection is closed; default 8 KiB. The whole head
+     * must also arrive within the server's {@code Options.handshakeTimeout()}.
+     */
     public int maxRequestHeadBytes() {
         return maxRequestHeadBytes;
     }
 
-    /** Listen backlog; default 1024. */
+    /** Listen backlog (pending connections the OS queues before accept); 0 or less for the OS default; default 1024. */
     public int backlog() {
         return backlog;
     }
 
-    /** Handler for plain HTTP GETs, or {@code null} (then they get 404... or 426 at a WebSocket path). */
+    /**
+     * Handler for plain HTTP GET and HEAD requests (those without {@code Upgrade: websocket}), or
+     * {@code null}, the default: then they get 404. Other methods get 405 either way.
+     */
     public HttpHandler httpHandler() {
         return httpHandler;
     }

@@ -1,0 +1,255 @@
+package dev.shuttle.websocket.standalone;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Readiness for the listener's non-blocking sockets, so that a virtual thread can park until its
+ * socket is readable (or writable) without holding a buffer and without a blocking read.
+ * <p>
+ * A few platform daemon threads each own a {@link Selector}. Only that thread touches its
+ * selector's keys: other threads post a {@link Channel} to the loop's queue and call
+ * {@code wakeup()}. When a key is ready, the loop removes the ready operations from its interest
+ * set (one-shot, so an unread socket does not spin the loop) and unparks the thread waiting for
+ * them; that thread arms the interest again the next time it has to wait.
+ */
+final class Poller implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Poller.class.getName());
+
+    private final Loop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    Poller(String name, int threads) throws IOException {
+        loops = new Loop[threads];
+        try {
+            for (int i = 0; i < threads; i++) {
+                loops[i] = new Loop(Selector.open());
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        for (int i = 0; i < threads; i++) {
+            loops[i].thread = Thread.ofPlatform().daemon().name(name + "-" + i).start(loops[i]);
+        }
+    }
+
+    /** A poller thread per 8 cores, at least one: a selector thread serves tens of thousands of sockets. */
+    static int defaultThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 8));
+    }
+
+    /** Adds a channel (already non-blocking); the selection key is made lazily by the loop thread. */
+    Channel register(SelectableChannel channel) {
+        return new Channel(loops[Math.floorMod(next.getAndIncrement(), loops.length)], channel);
+    }
+
+    /** Stops the loop threads and closes their selectors; channels still registered are deregistered. */
+    @Override
+    public void close() {
+        for (Loop loop : loops) {
+            if (loop != null) {
+                loop.closed = true;
+                loop.selector.wakeup();
+            }
+        }
+        for (Loop loop : loops) {
+            if (loop != null && loop.thread != null && loop.thread != Thread.currentThread()) {
+                try {
+                    loop.thread.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One channel's readiness state: one reader and one writer may wait at a time (the Transport contract). */
+    static final class Channel {
+        private final Loop loop;
+        private final SelectableChannel channel;
+        /** Owned by the loop thread. */
+        private SelectionKey key;
+        /** Operations to add to the interest set at the loop's next turn; non-zero while queued. */
+        private final AtomicInteger pending = new AtomicInteger();
+        /** Operations seen ready since a waiter last cleared them. */
+        private final AtomicInteger ready = new AtomicInteger();
+        private volatile Thread reader;
+        private volatile Thread writer;
+        private volatile boolean closed;
+
+        private Channel(Loop loop, SelectableChannel channel) {
+            this.loop = loop;
+            this.channel = channel;
+        }
+
+        /**
+         * Parks the caller until {@code op} is ready, the channel is closed or the timeout passes.
+         * With {@code once}, any unpark ends the wait too: the Transport contract lets the engine
+         * unpark its reader to look at a timer.
+         *
+         * @param timeoutNanos 0 or less for no limit
+         * @return whether {@code op} was seen ready
+         * @throws IOException when the poller has stopped, so nothing would ever wake the caller
+         */
+        boolean await(int op, long timeoutNanos, boolean once) throws IOException {
+            Thread me = Thread.currentThread();
+            ready.getAndUpdate(r -> r & ~op);
+            // Publish the waiter before arming and before looking at closed: the loop and close()
+            // read it after their own write, so one side always sees the other.
+            setWaiter(op, me);
+            try {
+                arm(op);
+                boolean timed = timeoutNanos > 0;
+                long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
+                while ((ready.get() & op) == 0 && !closed) {
+                    if (loop.closed) {
+                        throw new IOException("poller stopped");
+                    }
+                    if (timed) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        LockSupport.parkNanos(this, left);
+                    } else {
+                        LockSupport.park(this);
+                    }
+                    if (once) {
+                        break;
+                    }
+                }
+                return (ready.get() & op) != 0;
+            } finally {
+                setWaiter(op, null);
+            }
+        }
+
+        /** Wakes the waiters and lets the loop drop the key (a registered channel's socket is only released by its selector). */
+        void close() {
+            closed = true;
+            unpark(reader);
+            unpark(writer);
+            loop.selector.wakeup();
+        }
+
+        private void arm(int op) {
+            if (pending.getAndUpdate(p -> p | op) == 0) {
+                loop.queue.offer(this);
+            }
+            loop.selector.wakeup();
+        }
+
+        private void setWaiter(int op, Thread t) {
+            if (op == SelectionKey.OP_READ) {
+                reader = t;
+            } else {
+                writer = t;
+            }
+        }
+
+        /** Loop thread: readiness arrived (or the channel died: then wake everyone). */
+        private void signal(int ops) {
+            ready.getAndUpdate(r -> r | ops);
+            if ((ops & SelectionKey.OP_READ) != 0) {
+                unpark(reader);
+            }
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                unpark(writer);
+            }
+        }
+
+        private static void unpark(Thread t) {
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private static final class Loop implements Runnable {
+        private final Selector selector;
+        private final Queue<Channel> queue = new ConcurrentLinkedQueue<>();
+        private volatile boolean closed;
+        private Thread thread;
+
+        Loop(Selector selector) {
+            this.selector = selector;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!closed) {
+                    for (Channel c; (c = queue.poll()) != null; ) {
+                        apply(c);
+                    }
+                    // Blocks until a key is ready or wakeup(); cancelled keys are flushed here too,
+                    // which is what finally closes the socket of a channel closed while registered.
+                    selector.select(this::ready);
+                }
+            } catch (IOException | ClosedSelectorException e) {
+                LOG.log(System.Logger.Level.ERROR, "poller stopped", e);
+            } finally {
+                closed = true;
+                try {
+                    if (selector.isOpen()) {
+                        for (SelectionKey key : selector.keys()) {
+                            Channel c = (Channel) key.attachment();
+                            Channel.unpark(c.reader);
+                            Channel.unpark(c.writer);
+                        }
+                    }
+                    selector.close();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a selector", e);
+                }
+                // Waiters whose wait was armed but never served would otherwise park until their
+                // timeout; unparked, they see the loop closed and fail.
+                for (Channel c; (c = queue.poll()) != null; ) {
+                    Channel.unpark(c.reader);
+                    Channel.unpark(c.writer);
+                }
+            }
+        }
+
+        private void apply(Channel c) {
+            int ops = c.pending.getAndSet(0);
+            if (ops == 0) {
+                return;
+            }
+            try {
+                if (c.key == null) {
+                    c.key = c.channel.register(selector, ops, c);
+                } else {
+                    c.key.interestOps(c.key.interestOps() | ops);
+                }
+            } catch (ClosedChannelException | CancelledKeyException e) {
+                // Closed meanwhile: wake the waiters, they will find the channel closed.
+                c.signal(ops);
+            }
+        }
+
+        private void ready(SelectionKey key) {
+            Channel c = (Channel) key.attachment();
+            int ops;
+            try {
+                ops = key.readyOps();
+                key.interestOps(key.interestOps() & ~ops);
+            } catch (CancelledKeyException e) {
+                ops = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+            }
+            c.signal(ops);
+        }
+    }
+}

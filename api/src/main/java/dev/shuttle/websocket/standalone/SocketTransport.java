@@ -1,0 +1,197 @@
+package dev.shuttle.websocket.standalone;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import dev.shuttle.websocket.spi.Transport;
+
+/**
+ * A {@link Transport} over an accepted socket of the built-in listener. The channel is
+ * non-blocking; waiting is done by parking on the {@link Poller}, so an idle connection costs a
+ * parked virtual thread and a selection key, and no read buffer.
+ * <p>
+ * Threads: reads (and {@link #unread}) from one thread at a time, first the handshake thread,
+ * then the engine's reader; writes from one thread at a time; {@link #close()} from any thread.
+ */
+final class SocketTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(SocketTransport.class.getName());
+
+    private final SocketChannel channel;
+    private final Poller.Channel poll;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final Consumer<SocketTransport> onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bytes read with the request head that belong to the WebSocket stream; reader thread only. */
+    private ByteBuffer pending;
+    private volatile boolean upgraded;
+
+    /**
+     * @param onClose called exactly once, by whichever thread closes first (the listener's count)
+     */
+    SocketTransport(SocketChannel channel, Poller poller, Consumer<SocketTransport> onClose) throws IOException {
+        this.channel = channel;
+        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.onClose = onClose;
+        this.poll = poller.register(channel);
+    }
+
+    /** Puts bytes back in front of the stream: what was read past the request head. */
+    void unread(ByteBuffer bytes) {
+        if (bytes != null && bytes.hasRemaining()) {
+            pending = bytes;
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (pending != null) {
+            int n = Math.min(dst.remaining(), pending.remaining());
+            ByteBuffer slice = pending.slice(pending.position(), n);
+            dst.put(slice);
+            pending.position(pending.position() + n);
+            if (!pending.hasRemaining()) {
+                pending = null;
+            }
+            return n;
+        }
+        if (closed.get()) {
+            return -1;
+        }
+        try {
+            return channel.read(dst);
+        } catch (ClosedChannelException e) {
+            // Closed by another thread under our feet: that is an end of stream for the reader.
+            return -1;
+        }
+    }
+
+    @Override
+    public void awaitReadable(long timeoutNanos) throws IOException {
+        if ((pending != null && pending.hasRemaining()) || closed.get()) {
+            return;
+        }
+        poll.await(SelectionKey.OP_READ, timeoutNanos, true);
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+        write(buffers, 0);
+    }
+
+    /**
+     * Writes everything, parking on the poller while the socket's send buffer is full.
+     *
+     * @param timeoutNanos 0 or less for no limit
+     * @return false when the timeout passed first (some bytes may have been written)
+     * @throws ClosedChannelException when the transport is or gets closed
+     */
+    boolean write(ByteBuffer[] buffers, long timeoutNanos) throws IOException {
+        boolean timed = timeoutNanos > 0;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
+        int first = 0;
+        while (true) {
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (first == buffers.length) {
+                return true;
+            }
+            if (closed.get()) {
+                throw new ClosedChannelException();
+            }
+            if (channel.write(buffers, first, buffers.length - first) > 0) {
+                continue;
+            }
+            long left = timed ? deadline - System.nanoTime() : 0;
+            if (timed && left <= 0) {
+                return false;
+            }
+            poll.await(SelectionKey.OP_WRITE, left, false);
+        }
+    }
+
+    /**
+     * Ends an HTTP exchange politely: sends FIN after the response, then reads and discards what
+     * the client still sends (a body, a pipelined request) for a short while before closing.
+     * Closing with unread bytes would send a RST, and the client could lose the response we just
+     * wrote (RFC 9112 §9.6).
+     */
+    void lingerAndClose(long timeoutNanos, int maxDiscard) {
+        try {
+            channel.shutdownOutput();
+            long deadline = System.nanoTime() + timeoutNanos;
+            ByteBuffer sink = ByteBuffer.allocate(2048);
+            int discarded = 0;
+            while (discarded < maxDiscard) {
+                sink.clear();
+                int n = read(sink);
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+                if (n == 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    awaitReadable(left);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, "lingering close", e);
+        } finally {
+            close();
+        }
+    }
+
+    /** Marks the handoff to the engine: from now on the engine's close() ends the connection. */
+    void markUpgraded() {
+        upgraded = true;
+    }
+
+    boolean isUpgraded() {
+        return upgraded;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a socket", e);
+        } finally {
+            poll.close();
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public String toString() {
+        return "SocketTransport[" + remoteAddress + " -> " + localAddress + (closed.get() ? ", closed" : "") + "]";
+    }
+}
