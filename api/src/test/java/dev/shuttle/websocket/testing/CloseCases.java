@@ -201,7 +201,14 @@ public abstract class CloseCases extends ProtocolErrorCases {
             }
         });
         for (int i = 0; i < n; i++) {
-            assertEquals("m" + i, c.readMessage().text());
+            WireFrame m;
+            try {
+                m = c.readMessage();
+            } catch (java.io.IOException e) {
+                throw new AssertionError("connection ended after " + i + " of " + n + " echoes; server onClose: "
+                        + server.closes.poll(5, java.util.concurrent.TimeUnit.SECONDS), e);
+            }
+            assertEquals("m" + i, m.text());
         }
         sender.join();
         assertEquals(0, overlaps.get(), "callbacks overlapped");

@@ -16,6 +16,16 @@ import dev.shuttle.websocket.WebSocketServer;
  * another, so that a transport runs all of them by extending {@link TransportContract}.
  */
 public abstract class ContractSupport {
+    static {
+        // When the tests run patched into the named module, Surefire opens only the packages of
+        // the selected test classes (e.g. with -Dtest=BuiltinTransportTest); JUnit also needs
+        // this package, where the inherited cases live. A no-op on the class path.
+        Module module = ContractSupport.class.getModule();
+        if (module.isNamed()) {
+            module.addOpens(ContractSupport.class.getPackageName(), org.junit.jupiter.api.Test.class.getModule());
+        }
+    }
+
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private ServerFixture fixture;
 

@@ -223,8 +223,14 @@ class PipeSessionTest {
             assertEquals(SendResult.QUEUED, c.write("m" + i), "write " + i + "; onClose: " + handler.closes.peek());
         }
         for (int i = 0; i < n; i++) {
-            WireFrame f = readFrame();
-            assertEquals("m" + i, f.text(), "message " + i + "; server closes: " + handler.closes.peek());
+            WireFrame f;
+            try {
+                f = readFrame();
+            } catch (IOException e) {
+                throw new AssertionError("transport ended after " + i + " of " + n + " messages; onClose: "
+                        + handler.closes.poll(5, java.util.concurrent.TimeUnit.SECONDS), e);
+            }
+            assertEquals("m" + i, f.text());
         }
         assertTrue(c.isOpen());
     }
