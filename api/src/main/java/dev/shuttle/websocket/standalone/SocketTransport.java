@@ -152,6 +152,13 @@ final class SocketTransport implements Transport {
         }
     }
 
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (!closed.get()) {
+            channel.shutdownOutput();
+        }
+    }
+
     /** Marks the handoff to the engine: from now on the engine's close() ends the connection. */
     void markUpgraded() {
         upgraded = true;
