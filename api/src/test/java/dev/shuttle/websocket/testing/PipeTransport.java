@@ -22,7 +22,8 @@ import dev.shuttle.websocket.spi.Transport;
  * a bounded buffer: {@link #write} blocks while the peer's buffer is full (so a peer that does
  * not read backs up the writer, like TCP), {@link #awaitReadable} parks until data, end of
  * stream or the timeout. {@link #close()} ends both directions: the peer reads what is left,
- * then -1; a blocked writer on either side gets an {@link IOException}.
+ * then -1; a blocked writer on either side gets an {@link IOException}. {@link #shutdownOutput()}
+ * ends only this end's direction, like a TCP FIN.
  * <p>
  * The test drives the other end through {@link #inputStream(Duration)} and {@link #outputStream()}.
  */
@@ -34,6 +35,8 @@ public final class PipeTransport implements Transport {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private PipeTransport peer;
+    /** Set by this end's {@link #close()} or {@link #shutdownOutput()}: it writes no more. */
+    private volatile boolean outputDone;
 
     private PipeTransport(int capacity, InetSocketAddress local, InetSocketAddress remote) {
         this.inbox = new Inbox(capacity);
@@ -65,8 +68,8 @@ public final class PipeTransport implements Transport {
         for (int i = 0; i < buffers.length; i++) {
             ByteBuffer b = Objects.requireNonNull(buffers[i], "Transport.write got a null buffer at index " + i + " of " + buffers.length);
             while (b.hasRemaining()) {
-                if (inbox.closed) {
-                    throw new IOException("pipe closed");
+                if (outputDone) {
+                    throw new IOException("pipe closed for writing");
                 }
                 peer.inbox.put(b);
             }
@@ -75,7 +78,15 @@ public final class PipeTransport implements Transport {
 
     @Override
     public void close() {
+        outputDone = true;
         inbox.close();
+        peer.inbox.close();
+    }
+
+    /** Half-close: the peer reads what is left, then end of stream; this end still reads. */
+    @Override
+    public void shutdownOutput() {
+        outputDone = true;
         peer.inbox.close();
     }
 

@@ -197,7 +197,10 @@ public final class RawClient implements AutoCloseable {
         }
     }
 
-    /** Asserts that the server closes the TCP connection (within {@link #READ_TIMEOUT}) and sends nothing more. */
+    /**
+     * Asserts that the server closes the TCP connection (within {@link #READ_TIMEOUT}) and sends
+     * nothing more; then closes the socket, as a client does after the server's FIN (§7.1.1).
+     */
     public void expectEof() throws IOException {
         socket.setSoTimeout(timeoutMillis(READ_TIMEOUT));
         try {
@@ -210,6 +213,7 @@ public final class RawClient implements AutoCloseable {
         } catch (SocketException e) {
             // a reset also drops the connection
         }
+        close();
     }
 
     /** Closes the socket without a close frame. */

@@ -77,8 +77,10 @@ class PipeSessionTest {
         return WireFrame.read(in);
     }
 
+    /** The engine ends its output (close or half-close); like a TCP client, the test then closes its end. */
     private void assertEof() throws IOException {
         assertThrows(EOFException.class, this::readFrame, "the engine closes the transport");
+        clientEnd.close();
     }
 
     @Test
