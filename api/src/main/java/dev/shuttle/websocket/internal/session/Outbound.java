@@ -52,13 +52,13 @@ final class Outbound {
     private volatile boolean finished;
     private final Runnable drainTask = this::drain;
 
-    // BLOCK policy only: producers waiting for room. The lock is never held across I/O.
-    private final ReentrantLock roomLock = new ReentrantLock();
-    private final Condition room = roomLock.newCondition();
+    // BLOCK policy only (null otherwise, to keep idle connections small): producers waiting for
+    // room. The lock is never held across I/O.
+    private final ReentrantLock roomLock;
+    private final Condition room;
     private volatile int waiters;
 
     // Drainer-owned (one drainer at a time; the draining flag's CAS orders the hand-over).
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
     private boolean midMessage;
 
     Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
@@ -68,6 +68,8 @@ final class Outbound {
         this.policy = options.overflowPolicy();
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
+        this.roomLock = policy == OverflowPolicy.BLOCK ? new ReentrantLock() : null;
+        this.room = roomLock != null ? roomLock.newCondition() : null;
     }
 
     long queuedBytes() {
@@ -173,7 +175,7 @@ final class Outbound {
     }
 
     private void wakeWaiters() {
-        if (waiters > 0) {
+        if (roomLock != null && waiters > 0) {
             roomLock.lock();
             try {
                 room.signalAll();
@@ -190,6 +192,8 @@ final class Outbound {
     }
 
     private void drain() {
+        // Per burst rather than per connection: an idle connection then holds no batch array.
+        ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
         try {
             while (true) {
                 if (finished) {
