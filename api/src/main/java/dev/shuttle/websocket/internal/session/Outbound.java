@@ -246,9 +246,8 @@ final class Outbound {
                         mask(batch[i]);
                     }
                 }
-                ByteBuffer[] out = n == MAX_BATCH ? batch : Arrays.copyOf(batch, n);
-                Arrays.fill(batch, 0, n, null);
-                transport.write(out);
+                transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
+                Arrays.fill(batch, 0, n, null); // written: let the frames go
                 owner.countWritten();
                 queuedBytes.addAndGet(-dataBytes);
                 wakeWaiters();
