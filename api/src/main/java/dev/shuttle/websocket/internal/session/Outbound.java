@@ -33,6 +33,12 @@ import dev.shuttle.websocket.spi.Transport;
 final class Outbound {
     /** Buffers per gathering write; more than enough to coalesce a burst of small messages. */
     private static final int MAX_BATCH = 64;
+    /**
+     * Pings and pongs waiting to be written. Beyond this a peer is flooding us with pings it does
+     * not read the answers to; further pongs are dropped (RFC 6455 §5.5.3 lets an endpoint answer
+     * only some of several pings), so the control lane stays bounded too.
+     */
+    static final int MAX_QUEUED_CONTROL_BYTES = 64 * 1024;
     /** Bytes per gathering write, so one batch does not hold the socket for long. */
     private static final long MAX_BATCH_BYTES = 1 << 20;
 
@@ -47,6 +53,7 @@ final class Outbound {
     private final ConcurrentLinkedQueue<ByteBuffer> data = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ByteBuffer> control = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong queuedControlBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
     private volatile boolean finished;
@@ -108,14 +115,19 @@ final class Outbound {
         return SendResult.QUEUED;
     }
 
-    /** Queues a ping or pong ahead of queued messages; false once nothing more may be sent. */
-    boolean offerControl(ByteBuffer frame) {
+    /** Queues a ping or pong ahead of queued messages. */
+    SendResult offerControl(ByteBuffer frame) {
         if (finished || owner.closeState().closeQueued()) {
-            return false;
+            return SendResult.CLOSED;
+        }
+        int size = frame.remaining();
+        if (queuedControlBytes.addAndGet(size) > MAX_QUEUED_CONTROL_BYTES) {
+            queuedControlBytes.addAndGet(-size);
+            return SendResult.DROPPED;
         }
         control.offer(frame);
         signal();
-        return true;
+        return SendResult.QUEUED;
     }
 
     /**
@@ -125,6 +137,7 @@ final class Outbound {
     void offerClose(ByteBuffer frame, boolean urgent) {
         if (urgent) {
             discardData();
+            queuedControlBytes.addAndGet(frame.remaining());
             control.offer(frame);
         } else {
             queuedBytes.addAndGet(frame.remaining());
@@ -202,12 +215,14 @@ final class Outbound {
                 int n = 0;
                 long bytes = 0;
                 long dataBytes = 0;
+                long controlBytes = 0;
                 boolean closeInBatch = false;
                 ByteBuffer b;
                 if (!midMessage) {
                     while (n < MAX_BATCH && (b = control.poll()) != null) {
                         batch[n++] = b;
                         bytes += b.remaining();
+                        controlBytes += b.remaining();
                         if (opcode(b) == 0x8) {
                             closeInBatch = true;
                             break;
@@ -250,6 +265,7 @@ final class Outbound {
                 Arrays.fill(batch, 0, n, null); // written: let the frames go
                 owner.countWritten();
                 queuedBytes.addAndGet(-dataBytes);
+                queuedControlBytes.addAndGet(-controlBytes);
                 wakeWaiters();
                 if (closeInBatch) {
                     finished = true;
