@@ -2,6 +2,7 @@ package dev.shuttle.websocket.undertow;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import javax.net.ssl.SSLContext;
@@ -19,8 +20,7 @@ import io.undertow.server.handlers.ResponseCodeHandler;
  */
 final class UndertowFixture implements ServerFixture {
     private final SSLContext ssl;
-    private final HttpHandler next;
-    private final UnaryOperator<Transport> decorate;
+    private final Function<WebSocketServer, HttpHandler> root;
     private Undertow undertow;
 
     UndertowFixture() {
@@ -29,13 +29,20 @@ final class UndertowFixture implements ServerFixture {
 
     /**
      * @param ssl an HTTPS listener with this context instead of plain HTTP, or null
+     * @param root Undertow's root handler for the server under test
+     */
+    UndertowFixture(SSLContext ssl, Function<WebSocketServer, HttpHandler> root) {
+        this.ssl = ssl;
+        this.root = root;
+    }
+
+    /**
+     * @param ssl an HTTPS listener with this context instead of plain HTTP, or null
      * @param next what non-WebSocket requests get
      * @param decorate wraps each transport (to watch the engine's calls)
      */
     UndertowFixture(SSLContext ssl, HttpHandler next, UnaryOperator<Transport> decorate) {
-        this.ssl = ssl;
-        this.next = next;
-        this.decorate = decorate;
+        this(ssl, server -> new UndertowWebSocket.UpgradeHandler(server, next, decorate));
     }
 
     @Override
@@ -43,7 +50,7 @@ final class UndertowFixture implements ServerFixture {
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(2)
                 .setWorkerThreads(4)
-                .setHandler(new UndertowWebSocket.UpgradeHandler(server, next, decorate));
+                .setHandler(root.apply(server));
         if (ssl == null) {
             b.addHttpListener(0, "127.0.0.1");
         } else {
