@@ -5,16 +5,14 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shuttle.websocket.WebSocketServer;
-import dev.shuttle.websocket.standalone.Listener;
-import dev.shuttle.websocket.standalone.ListenerOptions;
 
 /**
- * What the examples share: a {@link WebSocketServer} mounted on the built-in listener next to a
- * small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
+ * What the examples share: a {@link WebSocketServer} mounted on the built-in listener (or another
+ * {@link Mount}) next to a small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
  * before closing every client with 1001.
  */
 public abstract class Example implements AutoCloseable {
-    private final AtomicReference<Listener> listener = new AtomicReference<>();
+    private final AtomicReference<Mount.Running> running = new AtomicReference<>();
 
     /** The configured server; built once, by the subclass's constructor. */
     public abstract WebSocketServer server();
@@ -33,16 +31,17 @@ public abstract class Example implements AutoCloseable {
     }
 
     /**
-     * Binds the built-in listener (port 0 picks a free port; ask the listener for it) and starts
+     * Binds the built-in listener (port 0 picks a free port; ask the result for it) and starts
      * the timers. One start per instance.
      */
-    public final Listener start(InetSocketAddress address) throws IOException {
-        ListenerOptions options = ListenerOptions.builder()
-                .address(address)
-                .httpHandler(Pages.handler(title(), explanation()))
-                .build();
-        Listener started = server().listen(options);
-        if (!listener.compareAndSet(null, started)) {
+    public final Mount.Running start(InetSocketAddress address) throws IOException {
+        return start(Mount.named("builtin"), address);
+    }
+
+    /** Serves the example on this mount, then starts the timers. One start per instance. */
+    final Mount.Running start(Mount mount, InetSocketAddress address) throws IOException {
+        Mount.Running started = mount.start(this, address);
+        if (!running.compareAndSet(null, started)) {
             started.close();
             throw new IllegalStateException(getClass().getSimpleName() + " was already started");
         }
@@ -50,11 +49,11 @@ public abstract class Example implements AutoCloseable {
         return started;
     }
 
-    /** Stops the timers first (no tick into a closing connection), then the listener. Idempotent. */
+    /** Stops the timers first (no tick into a closing connection), then the server. Idempotent. */
     @Override
     public final void close() {
         stopTimers();
-        Listener started = listener.getAndSet(null);
+        Mount.Running started = running.getAndSet(null);
         if (started != null) {
             started.close();
         }
