@@ -22,10 +22,13 @@ public final class Verdict {
     }
 
     /**
-     * Whether a case fails the gate: the suite's report shows it as "Fail", either in the
-     * behaviour column or in the close column (FAILED or UNCLEAN there).
+     * Whether a case fails the gate: the suite's report shows it as "Fail", in the behaviour
+     * column or in the close column (FAILED or UNCLEAN there). The gate is one notch stricter
+     * than the report's colours: FAILED BY CLIENT also fails, because the fuzzer only drops TCP
+     * itself when the peer broke the protocol or never closed its end.
      */
     public static boolean failsGate(String behavior, String behaviorClose) {
-        return FAILED.equals(behavior) || FAILED.equals(behaviorClose) || UNCLEAN.equals(behaviorClose);
+        return FAILED.equals(behavior) || FAILED.equals(behaviorClose) || UNCLEAN.equals(behaviorClose)
+                || FAILED_BY_CLIENT.equals(behaviorClose);
     }
 }
