@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import dev.shuttle.autobahn.runner.CaseDef;
 import dev.shuttle.autobahn.runner.CaseResult;
 import dev.shuttle.autobahn.runner.Catalog;
+import dev.shuttle.autobahn.runner.FuzzingServer;
 import dev.shuttle.autobahn.runner.Report;
 import dev.shuttle.autobahn.runner.ServerRunner;
 
@@ -25,6 +26,8 @@ import dev.shuttle.autobahn.runner.ServerRunner;
  * <li>{@code fuzzingclient --url ws://127.0.0.1:9001/ --agent A [--cases 1.*,2.1] [--exclude 9.*]
  * [--outdir autobahn/target/reports/servers]}: the in-repo runner of the case catalog against any
  * server; exit 1 when a case FAILED.</li>
+ * <li>{@code fuzzingserver --port 9001 [--cases ...] [--outdir autobahn/target/reports/clients]}:
+ * the in-repo runner as a fuzzingserver for a client; runs until SIGINT/SIGTERM.</li>
  * </ul>
  * Exit codes: 0 fine, 1 failed, 2 bad command line, 3 command not available in this build.
  */
@@ -35,7 +38,9 @@ public final class Main {
                                                          (T: %s; planned: %s)
               client --url U --agent A                   Shuttle's client against an Autobahn fuzzingserver
               fuzzingclient --url U --agent A [--cases P,P] [--exclude P,P] [--outdir D]
-                                                         run the in-repo case catalog against a server""";
+                                                         run the in-repo case catalog against a server
+              fuzzingserver --port N [--host H] [--cases P,P] [--exclude P,P] [--outdir D]
+                                                         serve the in-repo case catalog to a client""";
 
     private Main() {
     }
@@ -65,6 +70,7 @@ public final class Main {
             case "server" -> server(opts, out, err);
             case "client" -> client(opts, out, err);
             case "fuzzingclient" -> fuzzingClient(opts, out, err);
+            case "fuzzingserver" -> fuzzingServer(opts, out);
             default -> {
                 err.println("error: unknown command " + args[0]);
                 err.println(usage());
@@ -98,10 +104,18 @@ public final class Main {
         return 0;
     }
 
-    /** Shuttle's WebSocketClient against a fuzzingserver: written once the client is on main. */
-    private static int client(Map<String, String> opts, PrintStream out, PrintStream err) {
-        err.println("client: Shuttle's WebSocketClient is not in this build yet; nothing to run");
-        return 3;
+    /** Shuttle's WebSocketClient against a fuzzingserver (exit 3 while the client is not in this build). */
+    private static int client(Map<String, String> opts, PrintStream out, PrintStream err) throws Exception {
+        Clients.Driver driver = Clients.get("shuttle");
+        if (driver == null) {
+            err.println("client: Shuttle's WebSocketClient is not in this build yet; nothing to run");
+            return 3;
+        }
+        String agent = opts.getOrDefault("agent", "shuttle");
+        URI base = URI.create(opts.getOrDefault("url", "ws://127.0.0.1:9001"));
+        driver.run(base, agent);
+        out.println("client: ran every case of " + base + " as " + agent + "; the fuzzingserver has the verdicts");
+        return 0;
     }
 
     private static int fuzzingClient(Map<String, String> opts, PrintStream out, PrintStream err) throws Exception {
@@ -120,6 +134,26 @@ public final class Main {
         out.println(Report.summary(agent, results));
         out.println("report: " + outdir.resolve("index.json"));
         return results.stream().anyMatch(CaseResult::failsGate) ? 1 : 0;
+    }
+
+    private static int fuzzingServer(Map<String, String> opts, PrintStream out) throws Exception {
+        List<CaseDef> cases = Catalog.select(list(opts.getOrDefault("cases", "*")), list(opts.getOrDefault("exclude", "")));
+        Path outdir = Path.of(opts.getOrDefault("outdir", "autobahn/target/reports/clients"));
+        String host = opts.getOrDefault("host", "127.0.0.1");
+        FuzzingServer server = FuzzingServer.start(host, Integer.parseInt(opts.getOrDefault("port", "9001")), cases, outdir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            try {
+                server.close();
+            } catch (java.io.IOException ignored) {
+                // stopping anyway
+            }
+            stopped.countDown();
+        }));
+        out.println("fuzzingserver with " + cases.size() + " cases on ws://" + host + ":" + server.port() + "/");
+        out.flush();
+        stopped.await();
+        return 0;
     }
 
     private static List<String> list(String csv) {
