@@ -179,6 +179,11 @@ public class Connection implements WebSocket {
     }
 
     @Override
+    public SendResult writeText(byte[] utf8) {
+        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+    }
+
+    @Override
     public SendResult write(byte[] data) {
         return sendData(encode(true, Opcode.BINARY.code(), data, 0, data.length), data.length);
     }
