@@ -6,10 +6,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.net.ssl.SSLSocket;
 
@@ -22,22 +22,25 @@ import javax.net.ssl.SSLSocket;
  * <ul>
  * <li>{@link #readNow} hands out only what TLS has already decrypted ({@code available()}), so it
  *     never blocks;</li>
- * <li>{@link #awaitSocket} does a blocking read of <em>one</em> byte with {@code SO_TIMEOUT} set to
- *     the wait, and keeps that byte for the next read.</li>
+ * <li>when nothing is decrypted, {@link #awaitSocket} starts a <em>probe</em>: a virtual thread
+ *     that does a blocking read of one byte, keeps it for the next read and unparks the reader.
+ *     The reader itself only parks, so an engine {@code LockSupport.unpark} (a close queued from
+ *     another thread, which starts the close timeout) ends its wait at once, as the Transport
+ *     contract requires; a blocking socket read would sleep through it. A probe left running
+ *     stays the only reader of the socket until it has finished.</li>
  * </ul>
- * A blocked socket read does not return when the engine unparks its reader (to look at a timer
- * after a close was queued from another thread), so each wait is also cut to {@link #MAX_WAIT}:
- * that bounds how late a close timeout can fire, at the cost of one wake-up per second on an idle
- * connection. The idle cost is also the SSLSocket's own record buffers; the ws:// transport holds
- * none. Choosing an {@code SSLEngine} over the non-blocking channel would remove both costs but
- * needs its own wrap/unwrap, handshake and key-update state machine; for a client, which has few
- * connections, the simpler socket is the better trade.
+ * Why not an {@code SSLEngine} over the non-blocking channel and the poller (no thread and no TLS
+ * buffers while idle)? It needs its own wrap/unwrap, handshake and key-update state machine with
+ * the reader and the writer sharing one engine. A client has few connections; the JDK's socket
+ * is the well-trodden path and costs an idle connection one parked probe thread and the
+ * socket's record buffers.
  */
 final class TlsTransport extends ClientTransport {
-    /** The longest single wait; see the class comment. */
-    static final long MAX_WAIT = TimeUnit.SECONDS.toNanos(1);
     /** TLS records carry at most 16 KiB of plaintext; small frames are gathered up to that before a write. */
     private static final int CHUNK = 16 * 1024;
+    private static final int IDLE = 0;
+    private static final int PROBING = 1;
+    private static final int PROBED = 2;
 
     private final SSLSocket socket;
     private final Socket raw;
@@ -47,9 +50,15 @@ final class TlsTransport extends ClientTransport {
     private final InetSocketAddress localAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** IDLE, PROBING (a probe owns the input stream) or PROBED (its result waits for the reader). */
+    private final AtomicInteger probe = new AtomicInteger(IDLE);
+    /** The probe's result, published by the PROBED state: a byte, -1 for end of stream, or the failure. */
+    private int probedByte;
+    private IOException probeFailure;
+    /** The thread waiting in awaitSocket, for the probe to unpark. */
+    private volatile Thread waiter;
+
     // Reader-owned.
-    /** The byte that awaitSocket read, or -1. */
-    private int held = -1;
     private boolean eof;
     private byte[] readScratch;
 
@@ -64,22 +73,40 @@ final class TlsTransport extends ClientTransport {
         this.out = socket.getOutputStream();
         this.remoteAddress = (InetSocketAddress) raw.getRemoteSocketAddress();
         this.localAddress = (InetSocketAddress) raw.getLocalSocketAddress();
+        socket.setSoTimeout(0); // waits are bounded by parking, not by the socket
     }
 
     @Override
     int readNow(ByteBuffer dst) throws IOException {
+        int state = probe.get();
+        if (state == PROBING) {
+            return 0; // the probe owns the stream until its byte arrives
+        }
         int n = 0;
-        if (held >= 0 && dst.hasRemaining()) {
-            dst.put((byte) held);
-            held = -1;
-            n = 1;
+        if (state == PROBED) {
+            if (probeFailure != null) {
+                IOException e = probeFailure;
+                probe.set(IDLE);
+                if (!closed.get()) {
+                    throw e;
+                }
+                eof = true;
+            } else if (probedByte < 0) {
+                eof = true;
+                probe.set(IDLE);
+            } else if (dst.hasRemaining()) {
+                dst.put((byte) probedByte);
+                probe.set(IDLE);
+                n = 1;
+            } else {
+                return 0;
+            }
         }
         if (eof || closed.get()) {
             return n > 0 ? n : -1;
         }
         try {
-            int available = in.available(); // decrypted and buffered: reading it cannot block
-            int len = Math.min(available, dst.remaining());
+            int len = Math.min(in.available(), dst.remaining()); // decrypted and buffered: reading it cannot block
             if (len > 0) {
                 if (dst.hasArray()) {
                     len = in.read(dst.array(), dst.arrayOffset() + dst.position(), len);
@@ -104,24 +131,42 @@ final class TlsTransport extends ClientTransport {
 
     @Override
     void awaitSocket(long timeoutNanos) throws IOException {
-        if (held >= 0 || eof || closed.get() || in.available() > 0) {
+        if (eof || closed.get()) {
             return;
         }
-        long wait = timeoutNanos <= 0 ? MAX_WAIT : Math.min(timeoutNanos, MAX_WAIT);
+        if (probe.get() == IDLE) {
+            if (in.available() > 0) {
+                return;
+            }
+            probe.set(PROBING);
+            Thread.ofVirtual().name("shuttle-tls-probe").start(this::probe);
+        }
+        waiter = Thread.currentThread();
         try {
-            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-            int b = in.read();
-            if (b < 0) {
-                eof = true;
-            } else {
-                held = b;
+            if (probe.get() == PROBING) {
+                // Any unpark ends the wait: the probe's, or the engine's.
+                if (timeoutNanos > 0) {
+                    LockSupport.parkNanos(this, timeoutNanos);
+                } else {
+                    LockSupport.park(this);
+                }
             }
-        } catch (SocketTimeoutException e) {
-            // the wait is over; the caller looks at its timers and tries again
-        } catch (SocketException e) {
-            if (!closed.get()) {
-                throw e;
-            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    /** The probe thread: one blocking read, then hand the result over and wake the reader. */
+    private void probe() {
+        try {
+            probedByte = in.read();
+        } catch (IOException e) {
+            probeFailure = e;
+        }
+        probe.set(PROBED);
+        Thread t = waiter;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
