@@ -135,8 +135,15 @@ final class TlsTransport extends ClientTransport {
             return;
         }
         if (probe.get() == IDLE) {
-            if (in.available() > 0) {
-                return;
+            try {
+                if (in.available() > 0) {
+                    return;
+                }
+            } catch (SocketException e) {
+                if (closed.get()) {
+                    return; // the next read reports the end of stream
+                }
+                throw e;
             }
             probe.set(PROBING);
             Thread.ofVirtual().name("shuttle-tls-probe").start(this::probe);

@@ -20,20 +20,17 @@ import dev.shuttle.websocket.WebSocketClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The client against Jetty 12's WebSocket server, plain and over TLS with a certificate made for the test. */
 @Timeout(120)
 class ClientJettyTest {
-    @TempDir
-    static Path dir;
     private static Path goodCert;
     private static Path wrongHostCert;
 
     @BeforeAll
-    static void certificates() throws Exception {
-        goodCert = JettyPeer.selfSigned(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        wrongHostCert = JettyPeer.selfSigned(dir, "elsewhere", "dns:elsewhere.example");
+    static void certificates() {
+        goodCert = JettyPeer.localhostCert();
+        wrongHostCert = JettyPeer.wrongHostCert();
     }
 
     /** Text and binary echoes at a few sizes up to 1 MiB, then a close in the given direction. */

@@ -92,6 +92,33 @@ public final class JettyPeer implements AutoCloseable {
         }
     }
 
+    /** The keystores made so far, by name: keytool is a JVM start each, so each test run makes each at most once. */
+    private static final java.util.Map<String, Path> STORES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A certificate for {@code localhost} and {@code 127.0.0.1}, made once per test run. */
+    static Path localhostCert() {
+        return cached("localhost", "dns:localhost,ip:127.0.0.1");
+    }
+
+    /** A certificate for another host only ({@code elsewhere.example}), made once per test run. */
+    static Path wrongHostCert() {
+        return cached("elsewhere", "dns:elsewhere.example");
+    }
+
+    private static Path cached(String name, String san) {
+        return STORES.computeIfAbsent(name, n -> {
+            try {
+                Path dir = Files.createTempDirectory("shuttle-client-tls");
+                dir.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: the store first, then its directory
+                Path store = selfSigned(dir, n, san);
+                store.toFile().deleteOnExit();
+                return store;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make a test certificate", e);
+            }
+        });
+    }
+
     /**
      * A self-signed EC certificate for the given subject alternative names (keytool's -ext SAN
      * syntax, e.g. {@code dns:localhost,ip:127.0.0.1}), made by the JDK's keytool.
