@@ -239,7 +239,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onData(LambdaHandler.DataListener onData) {
+        public Builder onData(WebSocketHandler.DataCallback onData) {
             lambdas.onData = Objects.requireNonNull(onData);
             return this;
         }
@@ -264,7 +264,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onClose(LambdaHandler.CloseListener onClose) {
+        public Builder onClose(WebSocketHandler.CloseCallback onClose) {
             lambdas.onClose = Objects.requireNonNull(onClose);
             return this;
         }

@@ -1,26 +1,21 @@
 package dev.shuttle.websocket.testing;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The JDK's {@code java.net.http.WebSocket} client as an independent peer. It answers pings and
  * close frames by itself.
- * <p>
- * Reached through reflection on purpose: the tests are compiled into the module
- * {@code dev.shuttle.websocket}, which (rightly) does not read {@code java.net.http}, and core
- * reflection needs no readability. Everything here is plain public JDK API.
  */
 public final class JdkClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
@@ -41,82 +36,41 @@ public final class JdkClient implements AutoCloseable {
     public final CompletableFuture<Closed> closed = new CompletableFuture<>();
     public final CompletableFuture<Throwable> error = new CompletableFuture<>();
 
-    private final Object httpClient;
-    private final Object webSocket;
-    private final StringBuilder text = new StringBuilder();
-    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    private final HttpClient httpClient;
+    private final WebSocket webSocket;
 
-    private static final Class<?> HTTP_CLIENT = type("java.net.http.HttpClient");
-    private static final Class<?> BUILDER = type("java.net.http.WebSocket$Builder");
-    private static final Class<?> WEB_SOCKET = type("java.net.http.WebSocket");
-    private static final Class<?> LISTENER = type("java.net.http.WebSocket$Listener");
-
-    private JdkClient(URI uri, List<String> subprotocols) throws Exception {
-        httpClient = call(HTTP_CLIENT, null, "newHttpClient");
-        Object builder = call(HTTP_CLIENT, httpClient, "newWebSocketBuilder");
-        BUILDER.getMethod("connectTimeout", Duration.class).invoke(builder, WAIT);
-        if (!subprotocols.isEmpty()) {
-            BUILDER.getMethod("subprotocols", String.class, String[].class).invoke(builder, subprotocols.get(0),
-                    subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+    private JdkClient(URI uri, String... subprotocols) throws Exception {
+        httpClient = HttpClient.newHttpClient();
+        WebSocket.Builder builder = httpClient.newWebSocketBuilder().connectTimeout(WAIT);
+        if (subprotocols.length > 0) {
+            String[] rest = java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length);
+            builder.subprotocols(subprotocols[0], rest);
         }
-        Object listener = Proxy.newProxyInstance(JdkClient.class.getClassLoader(), new Class<?>[] {LISTENER},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "onOpen" -> {
-                        request(args[0]);
-                        yield null;
-                    }
-                    case "onText" -> onText(args[0], (CharSequence) args[1], (Boolean) args[2]);
-                    case "onBinary" -> onBinary(args[0], (ByteBuffer) args[1], (Boolean) args[2]);
-                    case "onPing" -> {
-                        pings.add(bytes((ByteBuffer) args[1]));
-                        request(args[0]);
-                        yield null;
-                    }
-                    case "onPong" -> {
-                        request(args[0]);
-                        yield null;
-                    }
-                    case "onClose" -> {
-                        closed.complete(new Closed((Integer) args[1], (String) args[2]));
-                        yield null; // null: the JDK answers with its close frame at once
-                    }
-                    case "onError" -> {
-                        error.complete((Throwable) args[1]);
-                        closed.complete(new Closed(1006, "error: " + args[1]));
-                        yield null;
-                    }
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> "JdkClient.Listener";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-        CompletableFuture<?> cf = (CompletableFuture<?>) BUILDER.getMethod("buildAsync", URI.class, LISTENER)
-                .invoke(builder, uri, listener);
-        webSocket = cf.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        webSocket = builder.buildAsync(uri, new Listener()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static JdkClient connect(URI uri, String... subprotocols) throws Exception {
-        return new JdkClient(uri, List.of(subprotocols));
+        return new JdkClient(uri, subprotocols);
     }
 
     public void sendText(String s) throws Exception {
-        join(WEB_SOCKET.getMethod("sendText", CharSequence.class, boolean.class).invoke(webSocket, s, true));
+        join(webSocket.sendText(s, true));
     }
 
     public void sendBinary(byte[] data) throws Exception {
-        join(WEB_SOCKET.getMethod("sendBinary", ByteBuffer.class, boolean.class).invoke(webSocket, ByteBuffer.wrap(data), true));
+        join(webSocket.sendBinary(ByteBuffer.wrap(data), true));
     }
 
     public void sendClose(int code, String reason) throws Exception {
-        join(WEB_SOCKET.getMethod("sendClose", int.class, String.class).invoke(webSocket, code, reason));
+        join(webSocket.sendClose(code, reason));
     }
 
-    public String subprotocol() throws Exception {
-        return (String) WEB_SOCKET.getMethod("getSubprotocol").invoke(webSocket);
+    public String subprotocol() {
+        return webSocket.getSubprotocol();
     }
 
-    public boolean isInputClosed() throws Exception {
-        return (Boolean) WEB_SOCKET.getMethod("isInputClosed").invoke(webSocket);
+    public boolean isInputClosed() {
+        return webSocket.isInputClosed();
     }
 
     /** The next whole message, or a failed test. */
@@ -131,36 +85,12 @@ public final class JdkClient implements AutoCloseable {
     /** Aborts the connection and shuts the HTTP client down. */
     @Override
     public void close() {
-        try {
-            WEB_SOCKET.getMethod("abort").invoke(webSocket);
-        } catch (ReflectiveOperationException ignored) {
-            // best effort
-        }
-        try {
-            HTTP_CLIENT.getMethod("shutdownNow").invoke(httpClient); // JDK 21+
-        } catch (ReflectiveOperationException ignored) {
-            // older JDK: the client's threads end by themselves
-        }
+        webSocket.abort();
+        httpClient.shutdownNow();
     }
 
-    private Object onText(Object ws, CharSequence data, boolean last) {
-        text.append(data);
-        if (last) {
-            messages.add(new Message(false, text.toString().getBytes(StandardCharsets.UTF_8)));
-            text.setLength(0);
-        }
-        request(ws);
-        return null;
-    }
-
-    private Object onBinary(Object ws, ByteBuffer data, boolean last) {
-        binary.writeBytes(bytes(data));
-        if (last) {
-            messages.add(new Message(true, binary.toByteArray()));
-            binary.reset();
-        }
-        request(ws);
-        return null;
+    private static void join(CompletableFuture<?> future) throws Exception {
+        future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static byte[] bytes(ByteBuffer b) {
@@ -169,32 +99,50 @@ public final class JdkClient implements AutoCloseable {
         return a;
     }
 
-    private static void request(Object ws) {
-        try {
-            WEB_SOCKET.getMethod("request", long.class).invoke(ws, 1L);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+    /** Joins partial deliveries into whole messages and asks for one more each time. */
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder text = new StringBuilder();
+        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                messages.add(new Message(false, text.toString().getBytes(StandardCharsets.UTF_8)));
+                text.setLength(0);
+            }
+            ws.request(1);
+            return null;
         }
-    }
 
-    private static void join(Object future) throws Exception {
-        ((CompletableFuture<?>) future).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Object call(Class<?> type, Object target, String name) throws Exception {
-        Method m = type.getMethod(name);
-        try {
-            return m.invoke(target);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            binary.writeBytes(bytes(data));
+            if (last) {
+                messages.add(new Message(true, binary.toByteArray()));
+                binary.reset();
+            }
+            ws.request(1);
+            return null;
         }
-    }
 
-    private static Class<?> type(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
+        @Override
+        public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+            pings.add(bytes(message));
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closed.complete(new Closed(code, reason));
+            return null; // null: the JDK answers with its close frame at once
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable e) {
+            error.complete(e);
+            closed.complete(new Closed(1006, "error: " + e));
         }
     }
 }
