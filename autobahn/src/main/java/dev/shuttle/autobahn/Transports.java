@@ -37,7 +37,7 @@ public final class Transports {
         STARTERS.put("builtin", Transports::builtin);
         // STARTERS.put("jetty", JettyEcho::start);        // adapter-jetty
         // STARTERS.put("servlet", ServletEcho::start);    // adapter-servlet on Jetty ee10
-        // STARTERS.put("undertow", UndertowEcho::start);  // adapter-undertow
+        STARTERS.put("undertow", UndertowEcho::start);     // adapter-undertow
     }
 
     private Transports() {
