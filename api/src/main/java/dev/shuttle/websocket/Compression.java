@@ -14,9 +14,11 @@ package dev.shuttle.websocket;
  * messages keeps one zlib compressor (about 260 KiB of native memory at the default level) and one
  * decompressor (about 40 KiB) until it closes, which buys better compression of many similar
  * small messages. {@link #lowMemory() Low-memory mode} negotiates {@code server_no_context_takeover}
- * and {@code client_no_context_takeover} (RFC 7692 §7.1.1): every message is compressed on its own,
- * with compressors borrowed from a small shared pool per message, so an idle connection holds
- * none. An idle connection that never exchanged a compressed message holds none in either mode
+ * (RFC 7692 §7.1.1): every message we send is compressed on its own, with a compressor borrowed
+ * from a small shared pool per message, so no connection keeps one. Decompressors are pooled the
+ * same way when the peer does not keep its window either: a client in low-memory mode offers
+ * {@code client_no_context_takeover}, and a server acknowledges it when offered (it does not add
+ * it unasked, because some clients, Jetty's among them, would ignore it). An idle connection that never exchanged a compressed message holds none in either mode
  * (they are created on first use). Inflated messages count against {@link Options#maxMessageSize()}
  * as they inflate, so a "zip bomb" is closed with 1009 without allocating more than that.
  * <p>
@@ -81,7 +83,10 @@ public final class Compression {
         return level;
     }
 
-    /** Negotiate no context takeover in both directions, so compressors are pooled and idle connections hold none. */
+    /**
+     * Negotiate no context takeover for what we send (a client also offers it for what it receives),
+     * so compressors are pooled and idle connections hold none.
+     */
     public boolean lowMemory() {
         return lowMemory;
     }

@@ -97,10 +97,12 @@ public final class DeflateNegotiation {
                 }
             }
         }
-        // Low memory: the server may always add server_no_context_takeover (§7.1.1.1) and
-        // client_no_context_takeover (§7.1.1.2), so both directions use pooled (de)compressors
-        // and an idle connection keeps no zlib state.
-        boolean clientNoContextTakeover = lowMemory || seen.contains(CLIENT_NO_CONTEXT_TAKEOVER);
+        // Low memory: the server may add server_no_context_takeover to any answer (§7.1.1.1), so
+        // our compressors are pooled. client_no_context_takeover is echoed only when the client
+        // offered it (then its inflater side is pooled too): §7.1.1.2 lets a server add it
+        // unasked, but clients exist that ignore it (Jetty 12.1's keeps its window), which would
+        // corrupt every message after the first; a window we keep costs only memory.
+        boolean clientNoContextTakeover = seen.contains(CLIENT_NO_CONTEXT_TAKEOVER);
         return new DeflateParams(serverNoContextTakeover || lowMemory, clientNoContextTakeover,
                 DeflateParams.MAX_WINDOW_BITS, DeflateParams.MAX_WINDOW_BITS);
     }
