@@ -51,7 +51,13 @@ public interface WebSocket {
     /** Queues a text message. */
     SendResult write(String text);
 
-    /** Queues a binary message; the array is not copied: do not change it afterwards. */
+    /**
+     * Queues a text message from bytes the caller guarantees to be valid UTF-8 (for example the
+     * {@code data} of a text {@code onData}): no decoding and encoding again. Copied.
+     */
+    SendResult writeText(byte[] utf8);
+
+    /** Queues a binary message (copied into the frame). */
     SendResult write(byte[] data);
 
     /** Queues a binary message of the buffer's remaining bytes (copied). */

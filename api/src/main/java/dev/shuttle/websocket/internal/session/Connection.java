@@ -192,6 +192,11 @@ public class Connection implements WebSocket {
     }
 
     @Override
+    public SendResult writeText(byte[] utf8) {
+        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+    }
+
+    @Override
     public SendResult write(byte[] data) {
         return sendData(messageFrame(Opcode.BINARY.code(), data), data.length);
     }
@@ -342,8 +347,8 @@ public class Connection implements WebSocket {
     }
 
     /**
-     * Queues our close frame once. {@code urgent} closes (failures, slow consumers) discard what is
-     * queued and go first; a normal close follows the queued messages.
+     * Queues our close frame once. An {@code urgent} close (a slow consumer, an orphan that stopped
+     * answering pings) discards what is queued and goes first; otherwise it follows the queued messages.
      */
     void startClose(int code, String reason, Throwable cause, boolean urgent) {
         if (!closeState.queueClose()) {
@@ -360,9 +365,12 @@ public class Connection implements WebSocket {
         reader.wake(); // the reader now enforces the close timeout
     }
 
-    /** Fails the connection (RFC 6455 §7.1.7): the close frame goes out at once, queued data is dropped. */
+    /**
+     * Fails the connection (RFC 6455 §7.1.7). The close frame still follows what the application
+     * queued before the failure, so none of it is lost; the close timeout bounds the wait.
+     */
     void fail(WebSocketException e) {
-        startClose(e.closeCode(), e.getMessage() == null ? "" : truncate(e.getMessage()), e, true);
+        startClose(e.closeCode(), e.getMessage() == null ? "" : truncate(e.getMessage()), e, false);
     }
 
     /** The CLOSE overflow policy: the slow consumer is closed with 1008. */

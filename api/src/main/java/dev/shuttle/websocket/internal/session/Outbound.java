@@ -25,7 +25,7 @@ import dev.shuttle.websocket.spi.Transport;
  * takes everything queued and writes it with one gathering write per batch. Pings and pongs go to
  * their own lane and overtake queued messages, but only between messages: while a fragmented
  * message is half written, the control lane waits. Our close frame travels in the data lane
- * (after what the user queued before it) unless the connection is failing, and nothing is written
+ * (after what the user queued before it) unless the user's policy says to drop a slow consumer, and nothing is written
  * after it.
  * <p>
  * Memory is bounded: data frames count against {@link Options#maxQueuedBytes()}, and the
@@ -139,8 +139,8 @@ final class Outbound {
     }
 
     /**
-     * Queues our close frame. Normally it follows the queued messages; {@code urgent} (failing
-     * the connection, or the CLOSE overflow policy) discards them and sends it next.
+     * Queues our close frame. Normally it follows the queued messages; {@code urgent} (the CLOSE
+     * overflow policy, a peer that stopped answering pings) discards them and sends it next.
      */
     void offerClose(ByteBuffer frame, boolean urgent) {
         if (urgent) {
