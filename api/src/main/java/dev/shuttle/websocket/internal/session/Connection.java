@@ -193,7 +193,7 @@ public class Connection implements WebSocket {
 
     @Override
     public SendResult writeText(byte[] utf8) {
-        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+        return sendData(messageFrame(Opcode.TEXT.code(), utf8), utf8.length);
     }
 
     @Override
