@@ -32,6 +32,9 @@ public final class Main {
      * Returns the exit code instead of calling {@code System.exit}, so that tests can call it.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("client")) {
+            return ClientCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
+        }
         Command command;
         try {
             command = Command.parse(args);

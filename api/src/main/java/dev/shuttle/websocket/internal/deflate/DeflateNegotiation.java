@@ -1,5 +1,6 @@
 package dev.shuttle.websocket.internal.deflate;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -188,6 +189,33 @@ public final class DeflateNegotiation {
         }
         return new DeflateParams(serverNoContextTakeover, clientNoContextTakeover || config.lowMemory(),
                 serverBits, DeflateParams.MAX_WINDOW_BITS);
+    }
+
+    /**
+     * {@link #validateAnswer(List, Compression)} against the offer as it was sent (the client's
+     * handshake keeps only that string): the answer's permessage-deflate element, or null when
+     * we did not offer it; a low-memory offer is recognised by its {@code server_no_context_takeover}.
+     */
+    public static DeflateParams validateAnswer(List<String> responseHeaderValues, String offered) {
+        Extension ours = null;
+        for (Extension e : ExtensionHeader.parse(offered == null ? List.of() : List.of(offered))) {
+            if (DeflateParams.EXTENSION.equalsIgnoreCase(e.name())) {
+                ours = e;
+            }
+        }
+        List<String> answer = new ArrayList<>();
+        for (Extension e : ExtensionHeader.parse(responseHeaderValues)) {
+            if (DeflateParams.EXTENSION.equalsIgnoreCase(e.name())) {
+                answer.add(e.toString());
+            }
+        }
+        if (answer.isEmpty()) {
+            return null;
+        }
+        boolean lowMemory = ours != null && ours.params().stream()
+                .anyMatch(p -> p.name().equalsIgnoreCase(SERVER_NO_CONTEXT_TAKEOVER));
+        Compression asOffered = ours == null ? Compression.disabled() : Compression.builder().lowMemory(lowMemory).build();
+        return validateAnswer(answer, asOffered);
     }
 
     private static void requireNoValue(Param p) {

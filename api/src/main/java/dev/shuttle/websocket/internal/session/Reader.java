@@ -221,8 +221,13 @@ final class Reader implements Runnable {
         }
         c.messagesIn++;
         c.bytesIn += data.length;
-        boolean binary = messageBinary;
-        return callback(() -> handler.onData(c, binary, data));
+        // The hot path: called directly rather than through callback(Runnable), no lambda per message.
+        try {
+            handler.onData(c, messageBinary, data);
+            return true;
+        } catch (RuntimeException e) {
+            return callbackFailed(e);
+        }
     }
 
     /**
@@ -457,11 +462,15 @@ final class Reader implements Runnable {
             r.run();
             return true;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
-            notifyError(e);
-            c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "handler failed", e));
-            return false;
+            return callbackFailed(e);
         }
+    }
+
+    private boolean callbackFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
+        notifyError(e);
+        c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "handler failed", e));
+        return false;
     }
 
     private void notifyError(Throwable e) {
