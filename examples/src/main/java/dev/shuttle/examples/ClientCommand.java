@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.shuttle.websocket.CloseCode;
@@ -127,6 +128,11 @@ final class ClientCommand {
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: cannot connect to " + args.uri() + ": " + e);
             return Main.EXIT_FAILED;
+        }
+        if (args.compress()) {
+            Map<String, List<String>> answer = ws.attribute(WebSocketClient.RESPONSE_HEADERS);
+            List<String> extensions = answer.get("Sec-WebSocket-Extensions");
+            err.println(extensions == null ? "note: the server declined permessage-deflate" : "compression: " + String.join(", ", extensions));
         }
         // stdin is read on its own (daemon) virtual thread, so a close by the server ends the
         // program even while a read of stdin is still blocked.
