@@ -6,6 +6,18 @@ package dev.shuttle.websocket;
  * its own connection. Each method has a no-op default.
  */
 public interface WebSocketHandler {
+    /** {@code onData(connection, isBinary, data)}, for builders' {@code onData(...)}. */
+    @FunctionalInterface
+    interface DataCallback {
+        void onData(WebSocket connection, boolean isBinary, byte[] data);
+    }
+
+    /** {@code onClose(connection, code, reason, cause)}, for builders' {@code onClose(...)}. */
+    @FunctionalInterface
+    interface CloseCallback {
+        void onClose(WebSocket connection, int code, String reason, Throwable cause);
+    }
+
     /** The connection is open; it may be written to from here on. */
     default void onOpen(WebSocket connection) {
     }

@@ -250,7 +250,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onData(LambdaHandler.DataListener onData) {
+        public Builder onData(WebSocketHandler.DataCallback onData) {
             lambdas.onData = Objects.requireNonNull(onData);
             return this;
         }
@@ -275,7 +275,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onClose(LambdaHandler.CloseListener onClose) {
+        public Builder onClose(WebSocketHandler.CloseCallback onClose) {
             lambdas.onClose = Objects.requireNonNull(onClose);
             return this;
         }

@@ -25,7 +25,7 @@ public final class Clients {
     private static final Map<String, Driver> DRIVERS = new LinkedHashMap<>();
 
     static {
-        // DRIVERS.put("shuttle", ShuttleClientDriver::run);   // once WebSocketClient is on main
+        DRIVERS.put("shuttle", ShuttleClientDriver::run);
     }
 
     private Clients() {
