@@ -69,7 +69,9 @@ public interface WebSocket {
     /**
      * Queues a raw frame, as built; the library adds the mask on a client. Data frames with
      * {@code fin=false} are yours to complete with continuation frames; other writers' messages
-     * may not be interleaved while you do, so keep one writer per fragmented message.
+     * may not be interleaved while you do, so keep one writer per fragmented message. Raw frames
+     * are never compressed; with permessage-deflate negotiated RSV1 belongs to the extension
+     * (RFC 7692 §6), so a frame with RSV1 is refused with an {@link IllegalArgumentException}.
      */
     SendResult writeFrame(Frame frame);
 

@@ -21,6 +21,7 @@ import javax.net.ssl.SSLParameters;
 
 import dev.shuttle.websocket.internal.client.Connector;
 import dev.shuttle.websocket.internal.client.SentRequest;
+import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
 import dev.shuttle.websocket.internal.handshake.ClientHandshake;
 import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.internal.session.LambdaHandler;
@@ -64,7 +65,8 @@ public final class WebSocketClient {
 
     private WebSocketClient(Builder b) {
         this.handler = b.handler != null ? b.handler : b.lambdas;
-        this.options = b.options;
+        // The connection's PerMessageDeflate reads level and threshold from its Options.
+        this.options = b.options.toBuilder().compression(b.compression).build();
         this.settings = new Connector.Settings(b.connectTimeout, b.options.handshakeTimeout(), b.origin,
                 List.copyOf(b.subprotocols), extensionOffer(b), List.copyOf(b.headers), b.sslContext,
                 b.sslParameters, b.hostnameVerification);
@@ -80,7 +82,12 @@ public final class WebSocketClient {
      * {@code ClientHandshake.negotiateExtensions}.
      */
     private static String extensionOffer(Builder b) {
-        return b.extensions == null || b.extensions.isBlank() ? null : b.extensions.trim();
+        String raw = b.extensions == null || b.extensions.isBlank() ? null : b.extensions.trim();
+        String deflate = DeflateNegotiation.offer(b.compression); // RFC 7692 §5; null when disabled
+        if (deflate == null) {
+            return raw;
+        }
+        return raw == null ? deflate : deflate + ", " + raw;
     }
 
     public Options options() {
@@ -110,7 +117,7 @@ public final class WebSocketClient {
         InetSocketAddress remote = opened.transport().remoteAddress();
         HandshakeRequest request = SentRequest.of(uri, opened.request(), remote);
         Connection c = new Connection(opened.transport(), Connection.Role.CLIENT, options, handler, request,
-                opened.accepted().subprotocol(), attributes, null);
+                opened.accepted().subprotocol(), attributes, null, opened.accepted().deflate());
         c.start();
         return c;
     }
@@ -140,6 +147,7 @@ public final class WebSocketClient {
         private final LambdaHandler lambdas = new LambdaHandler();
         private WebSocketHandler handler;
         private Options options = Options.defaults();
+        private Compression compression = Compression.disabled();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String origin;
         private final List<String> subprotocols = new ArrayList<>();
@@ -221,6 +229,18 @@ public final class WebSocketClient {
                 ClientHandshake.checkSubprotocol(p);
                 subprotocols.add(p);
             }
+            return this;
+        }
+
+        /**
+         * permessage-deflate (RFC 7692): offered when enabled, e.g. {@code Compression.defaults()};
+         * default {@link Compression#disabled()} for a client (a server accepts it by default).
+         * Level, threshold and low-memory mode apply as documented on {@link Compression}; this
+         * replaces {@link Options#compression()} of the {@link #options(Options) options}. An
+         * answer we cannot honour (e.g. a window limit on our compressor) fails the handshake.
+         */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 

@@ -40,7 +40,9 @@ public interface WebSocketHandler {
 
     /**
      * Every frame as received (unmasked, validated), before the library acts on it: the raw layer
-     * under the other callbacks, which still run.
+     * under the other callbacks, which still run. A frame of a compressed message
+     * (permessage-deflate) arrives as on the wire: RSV1 on the first one and the compressed
+     * payload; {@code onData} gets the inflated message.
      */
     default void onFrame(WebSocket connection, Frame frame) {
     }

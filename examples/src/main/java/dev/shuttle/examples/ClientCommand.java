@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.Compression;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketClient;
 import dev.shuttle.websocket.WebSocketHandshakeException;
@@ -115,7 +117,7 @@ final class ClientCommand {
             return Main.EXIT_USAGE;
         }
         if (args.compress()) {
-            offerCompression(builder, err);
+            offerCompression(builder);
         }
         WebSocket ws;
         try {
@@ -126,6 +128,11 @@ final class ClientCommand {
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: cannot connect to " + args.uri() + ": " + e);
             return Main.EXIT_FAILED;
+        }
+        if (args.compress()) {
+            Map<String, List<String>> answer = ws.attribute(WebSocketClient.RESPONSE_HEADERS);
+            List<String> extensions = answer.get("Sec-WebSocket-Extensions");
+            err.println(extensions == null ? "note: the server declined permessage-deflate" : "compression: " + String.join(", ", extensions));
         }
         // stdin is read on its own (daemon) virtual thread, so a close by the server ends the
         // program even while a read of stdin is still blocked.
@@ -149,11 +156,8 @@ final class ClientCommand {
         ws.close(CloseCode.NORMAL, "");
     }
 
-    /**
-     * The one place where {@code --compress} meets the client: permessage-deflate (RFC 7692) is
-     * being added to {@link WebSocketClient}; until its builder option exists this offers nothing.
-     */
-    private static void offerCompression(WebSocketClient.Builder builder, PrintStream err) {
-        err.println("note: permessage-deflate is not available in this build yet; connecting without compression");
+    /** The one place where {@code --compress} meets the client: offer permessage-deflate (RFC 7692) with the defaults. */
+    private static void offerCompression(WebSocketClient.Builder builder) {
+        builder.compression(Compression.defaults());
     }
 }

@@ -61,10 +61,11 @@ class ClientCommandTest {
     }
 
     @Test
-    void compressIsAcceptedWithANote() throws Exception {
-        assertEquals(Main.EXIT_OK, run("x\n", echoUri(), "--compress"));
-        assertEquals("x\n", stdout().replace("\r\n", "\n"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("permessage-deflate"), err.toString(StandardCharsets.UTF_8));
+    void compressNegotiatesPermessageDeflate() throws Exception {
+        String longLine = "compressible ".repeat(100); // above the 256-byte threshold: really compressed
+        assertEquals(Main.EXIT_OK, run("x\n" + longLine + "\n", echoUri(), "--compress"));
+        assertEquals("x\n" + longLine + "\n", stdout().replace("\r\n", "\n"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("compression: permessage-deflate"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.shuttle.websocket.WebSocketHandshakeException;
+import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
+import dev.shuttle.websocket.internal.deflate.DeflateParams;
 
 /**
  * The client's half of the opening handshake (RFC 6455 §4.1) as pure functions: the request
@@ -28,9 +30,14 @@ public final class ClientHandshake {
     }
 
     /** What the server agreed to: the subprotocol (or null) and the accepted extension elements, in its order. */
-    public record Accepted(String subprotocol, List<String> extensions) {
+    /** @param deflate the agreed permessage-deflate parameters (RFC 7692), null when not agreed */
+    public record Accepted(String subprotocol, List<String> extensions, DeflateParams deflate) {
         public Accepted {
             extensions = List.copyOf(extensions);
+        }
+
+        public Accepted(String subprotocol, List<String> extensions) {
+            this(subprotocol, extensions, null);
         }
     }
 
@@ -151,6 +158,7 @@ public final class ClientHandshake {
             throw refused(response, "Sec-WebSocket-Accept mismatch");
         }
         List<String> extensions = negotiateExtensions(response, offeredExtensions);
+        DeflateParams deflate = negotiateDeflate(response, offeredExtensions);
         List<String> protocols = Handshake.tokens(response.headers("Sec-WebSocket-Protocol"));
         String subprotocol = null;
         if (!protocols.isEmpty()) {
@@ -161,7 +169,7 @@ public final class ClientHandshake {
             }
             subprotocol = protocols.get(0);
         }
-        return new Accepted(subprotocol, extensions);
+        return new Accepted(subprotocol, extensions, deflate);
     }
 
     /**
@@ -188,6 +196,19 @@ public final class ClientHandshake {
             accepted.add(element);
         }
         return accepted;
+    }
+
+    /**
+     * permessage-deflate's part of the negotiation, after {@link #negotiateExtensions} checked the
+     * names: its parameters must be ones we can honour and consistent with our offer (RFC 7692
+     * §7.1; {@link DeflateNegotiation#validateAnswer(List, String)}), else the handshake fails.
+     */
+    static DeflateParams negotiateDeflate(ResponseHead response, String offered) throws WebSocketHandshakeException {
+        try {
+            return DeflateNegotiation.validateAnswer(response.headers("Sec-WebSocket-Extensions"), offered);
+        } catch (IllegalArgumentException e) {
+            throw refused(response, "permessage-deflate: " + ResponseHead.printable(e.getMessage()));
+        }
     }
 
     /** The extension token before any {@code ;} parameters, lower-cased (tokens are case-insensitive). */

@@ -30,6 +30,8 @@ import dev.shuttle.websocket.WebSocketException;
 import dev.shuttle.websocket.WebSocketHandler;
 import dev.shuttle.websocket.internal.codec.ClosePayload;
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
+import dev.shuttle.websocket.internal.deflate.DeflateParams;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -69,6 +71,8 @@ public class Connection implements WebSocket {
     private final String subprotocol;
     private final Map<String, Object> attributes;
     private final Consumer<? super Connection> onClosed;
+    /** permessage-deflate (RFC 7692) when negotiated, else null; it alone sets and reads RSV1. */
+    final PerMessageDeflate deflate;
     private final CloseState closeState = new CloseState();
     private final Outbound outbound;
     private final Reader reader;
@@ -96,6 +100,13 @@ public class Connection implements WebSocket {
     public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
                       HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
                       Consumer<? super Connection> onClosed) {
+        this(transport, role, options, handler, request, subprotocol, attributes, onClosed, null);
+    }
+
+    /** @param extension the permessage-deflate parameters agreed in the handshake, or null for none */
+    public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
+                      HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
+                      Consumer<? super Connection> onClosed, DeflateParams extension) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.role = Objects.requireNonNull(role, "role");
         this.options = Objects.requireNonNull(options, "options");
@@ -104,6 +115,8 @@ public class Connection implements WebSocket {
         this.subprotocol = subprotocol;
         this.attributes = attributes != null ? attributes : new ConcurrentHashMap<>();
         this.onClosed = onClosed;
+        this.deflate = extension == null ? null
+                : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
         this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
         this.reader = new Reader(this);
     }
@@ -175,22 +188,27 @@ public class Connection implements WebSocket {
     @Override
     public SendResult write(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+        return sendData(messageFrame(Opcode.TEXT.code(), utf8), utf8.length);
     }
 
     @Override
     public SendResult writeText(byte[] utf8) {
-        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+        return sendData(messageFrame(Opcode.TEXT.code(), utf8), utf8.length);
     }
 
     @Override
     public SendResult write(byte[] data) {
-        return sendData(encode(true, Opcode.BINARY.code(), data, 0, data.length), data.length);
+        return sendData(messageFrame(Opcode.BINARY.code(), data), data.length);
     }
 
     @Override
     public SendResult write(ByteBuffer data) {
         int len = data.remaining();
+        if (deflate != null && deflate.compresses(len)) {
+            byte[] copy = new byte[len];
+            data.duplicate().get(copy);
+            return sendData(messageFrame(Opcode.BINARY.code(), copy), len);
+        }
         ByteBuffer frame = allocateFrame(true, 0, Opcode.BINARY.code(), len);
         frame.put(data.duplicate()).flip();
         return sendData(frame, len);
@@ -199,14 +217,28 @@ public class Connection implements WebSocket {
     @Override
     public SendResult write(PreparedMessage message) {
         byte[] p = message.payload();
+        ByteBuffer compressed = deflate == null ? null : DeflateFrames.prepared(deflate, role == Role.CLIENT, message);
+        if (compressed != null) {
+            return sendData(compressed, p.length);
+        }
         // Unmasked bytes are shared by every server connection; a client must mask its own copy.
         ByteBuffer frame = role == Role.SERVER ? message.unmaskedFrame() : encode(true, message.opcode().code(), p, 0, p.length);
         return sendData(frame, p.length);
     }
 
+    /** The frame of a whole data message: compressed when permessage-deflate says so (see {@link DeflateFrames}). */
+    private ByteBuffer messageFrame(int opcode, byte[] payload) {
+        ByteBuffer compressed = deflate == null ? null : DeflateFrames.message(deflate, role == Role.CLIENT, opcode, payload);
+        return compressed != null ? compressed : encode(true, opcode, payload, 0, payload.length);
+    }
+
     @Override
     public SendResult writeFrame(Frame frame) {
         byte[] p = frame.payload();
+        if (deflate != null && frame.rsv1()) {
+            // RFC 7692 §6: with the extension negotiated RSV1 means "compressed by it", and it has one owner.
+            throw new IllegalArgumentException("RSV1 belongs to permessage-deflate on this connection; write the message instead");
+        }
         ByteBuffer encoded = allocateFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p.length);
         encoded.put(p).flip();
         return switch (frame.opcode()) {
@@ -410,6 +442,9 @@ public class Connection implements WebSocket {
         }
         transport.close();
         outbound.shutdown();
+        if (deflate != null) {
+            deflate.closeSender(); // the owned deflater's native memory, never left to the GC
+        }
         int code;
         String reason;
         Throwable cause = failure;

@@ -13,6 +13,8 @@ import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.internal.codec.Masking;
+import dev.shuttle.websocket.internal.deflate.DeflateCodec;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -49,6 +51,11 @@ final class Outbound {
     private final long blockTimeoutNanos;
     /** Client frames carry a mask; the drainer picks the key and masks just before writing. */
     private final MaskKeys maskKeys;
+    /**
+     * permessage-deflate with context takeover on our side, else null: the drainer compresses
+     * the frames writers marked with RSV1, here, in wire order (see {@link DeflateFrames}).
+     */
+    private final PerMessageDeflate deflateInOrder;
 
     private final ConcurrentLinkedQueue<ByteBuffer> data = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ByteBuffer> control = new ConcurrentLinkedQueue<>();
@@ -75,6 +82,7 @@ final class Outbound {
         this.policy = options.overflowPolicy();
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
+        this.deflateInOrder = owner.deflate != null && owner.deflate.sendContextTakeover() ? owner.deflate : null;
         this.roomLock = policy == OverflowPolicy.BLOCK ? new ReentrantLock() : null;
         this.room = roomLock != null ? roomLock.newCondition() : null;
     }
@@ -235,9 +243,12 @@ final class Outbound {
                         break;
                     }
                     data.poll();
+                    int size = b.remaining(); // what the writer reserved in queuedBytes
+                    if (deflateInOrder != null && (b.get(b.position()) & DeflateCodec.RSV1_BIT) != 0) {
+                        b = deflateInOrder.compressQueued(b);
+                    }
                     batch[n++] = b;
-                    int size = b.remaining();
-                    bytes += size;
+                    bytes += b.remaining();
                     dataBytes += size;
                     int op = opcode(b);
                     if (op == 0x8) {

@@ -17,6 +17,7 @@ import dev.shuttle.websocket.internal.codec.ClosePayload;
 import dev.shuttle.websocket.internal.codec.FrameParser;
 import dev.shuttle.websocket.internal.codec.Masking;
 import dev.shuttle.websocket.internal.codec.Utf8Validator;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 
 /**
  * The read side of one connection, run by its own virtual thread: reads, parses every complete
@@ -61,6 +62,8 @@ final class Reader implements Runnable {
     private byte[] message;
     private int messageLength;
     private boolean messageBinary;
+    /** The message in progress had RSV1 on its first frame: it is inflated by {@link Connection#deflate}. */
+    private boolean messageCompressed;
 
     // Timers, in System.nanoTime() units.
     private final long idleTimeout;
@@ -75,8 +78,10 @@ final class Reader implements Runnable {
     Reader(Connection c) {
         this.c = c;
         this.handler = c.handler;
+        // RSV1 is legal only when permessage-deflate was negotiated (RFC 7692 §6); the parser
+        // still refuses it on continuation and control frames (§6.1).
         this.parser = new FrameParser(c.role == Connection.Role.SERVER, c.options.acceptUnmaskedFrames(),
-                c.options.maxFramePayload(), false);
+                c.options.maxFramePayload(), c.deflate != null);
         this.wantsFrames = handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(handler.getClass());
         this.maxMessageSize = c.options.maxMessageSize();
         this.idleTimeout = nanos(c.options.idleTimeout());
@@ -116,6 +121,9 @@ final class Reader implements Runnable {
                 buf = null;
             }
             message = null;
+            if (c.deflate != null) {
+                c.deflate.closeReceiver(); // reader-owned inflater: ended or back to the pool
+            }
             c.terminate(readError);
         }
     }
@@ -168,6 +176,13 @@ final class Reader implements Runnable {
             messageBinary = opcode == Opcode.BINARY.code();
             messageLength = 0;
             utf8.reset();
+            messageCompressed = (parser.rsv() & 0b100) != 0; // §6: RSV1 on the first frame only
+            if (messageCompressed) {
+                c.deflate.beginMessage();
+            }
+        }
+        if (messageCompressed) {
+            return onCompressedFrame(opcode, fin, (int) length);
         }
         if (messageLength + length > maxMessageSize) {
             throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG,
@@ -213,6 +228,46 @@ final class Reader implements Runnable {
         } catch (RuntimeException e) {
             return callbackFailed(e);
         }
+    }
+
+    /**
+     * A frame of a compressed message (RFC 7692 §6.2): its payload is read whole (at most
+     * maxFramePayload bytes), inflated at once into the message, and the inflated bytes are
+     * UTF-8-checked as they come. The inflated size, not the wire size, counts against
+     * maxMessageSize, and the inflater stops at that limit (1009), so a zip bomb costs at most
+     * the limit. onFrame sees the frame as it was on the wire: RSV1 and the compressed payload.
+     */
+    private boolean onCompressedFrame(int opcode, boolean fin, int len) throws IOException {
+        PerMessageDeflate deflate = c.deflate;
+        byte[] wire = len == 0 ? EMPTY : new byte[len];
+        readPayload(wire, 0, len, false);
+        int before = deflate.inflatedLength();
+        deflate.inflate(wire, 0, len);
+        if (fin) {
+            deflate.finishMessage();
+        }
+        boolean text = !messageBinary;
+        int produced = deflate.inflatedLength() - before;
+        if (text && produced > 0 && !utf8.feed(deflate.inflated(), before, produced)) {
+            throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+        }
+        byte[] data = fin ? deflate.takeMessage() : null;
+        if (wantsFrames) {
+            Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), wire);
+            if (!callback(() -> handler.onFrame(c, frame))) {
+                return false;
+            }
+        }
+        if (!fin) {
+            return true;
+        }
+        if (text && !utf8.isComplete()) {
+            throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+        }
+        c.messagesIn++;
+        c.bytesIn += data.length;
+        boolean binary = messageBinary;
+        return callback(() -> handler.onData(c, binary, data));
     }
 
     private boolean onControl(int opcode, byte[] payload) throws IOException {

@@ -121,6 +121,23 @@ class ClientHandshakeTest {
         assertEquals(List.of("X-Foo; bar=2"), a.extensions());
     }
 
+    /** RFC 7692 §7.1: permessage-deflate's answer is checked against our offer in the same negotiation. */
+    @Test
+    void negotiatesPermessageDeflate() throws Exception {
+        ClientHandshake.Accepted a = ClientHandshake.check(head(ok("Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10\r\n")),
+                KEY, List.of(), "permessage-deflate");
+        assertEquals(10, a.deflate().serverMaxWindowBits());
+        assertNull(ClientHandshake.check(head(ok("")), KEY, List.of(), "permessage-deflate").deflate());
+        // A limit on our own compressor's window: java.util.zip cannot honour it, and we never offered it.
+        WebSocketHandshakeException e = assertThrows(WebSocketHandshakeException.class, () -> ClientHandshake.check(
+                head(ok("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=9\r\n")), KEY, List.of(), "permessage-deflate"));
+        assertTrue(e.getMessage().contains("client_max_window_bits"), e.getMessage());
+        // Low memory: we asked for server_no_context_takeover, the answer must agree (§7.1.1.1).
+        assertThrows(WebSocketHandshakeException.class, () -> ClientHandshake.check(
+                head(ok("Sec-WebSocket-Extensions: permessage-deflate\r\n")), KEY, List.of(),
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover"));
+    }
+
     @Test
     void refusesAnotherStatusWithStatusAndHeaders() {
         WebSocketHandshakeException e = refused("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nX-Why: no\r\n\r\n", List.of(), null);
