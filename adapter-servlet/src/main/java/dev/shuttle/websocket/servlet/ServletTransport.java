@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.shuttle.websocket.spi.Transport;
@@ -23,7 +24,8 @@ import jakarta.servlet.http.WebConnection;
  * blocking streams are never used: Undertow's open a selector per thread.
  * <p>
  * An idle connection holds no buffer: {@link #read} copies through a pooled chunk only when the
- * engine's buffer has no array, and only while bytes are there.
+ * engine's buffer has no array, and only while bytes are there; writes go out as fresh exact
+ * arrays (see {@link #write}).
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader, {@link #write} from one
  * drainer at a time, {@link #close()} from anywhere, the listeners from container threads.
@@ -31,8 +33,11 @@ import jakarta.servlet.http.WebConnection;
 final class ServletTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private static final int CHUNK = 16 * 1024;
-    /** Chunks for copying between the engine's direct buffers and the streams' byte arrays. */
+    /** Chunks for reading into the engine's direct buffers through the streams' byte arrays. */
     private static final ConcurrentLinkedQueue<byte[]> CHUNKS = new ConcurrentLinkedQueue<>();
+    /** Idle chunks kept; beyond this they are left to the garbage collector. */
+    private static final int MAX_POOLED = 64;
+    private static final AtomicInteger POOLED = new AtomicInteger();
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -91,7 +96,7 @@ final class ServletTransport implements Transport {
                         dst.put(chunk, 0, n);
                     }
                 } finally {
-                    CHUNKS.offer(chunk);
+                    giveBack(chunk);
                 }
             }
         } catch (IOException e) {
@@ -210,7 +215,19 @@ final class ServletTransport implements Transport {
 
     private static byte[] borrow() {
         byte[] chunk = CHUNKS.poll();
-        return chunk != null ? chunk : new byte[CHUNK];
+        if (chunk == null) {
+            return new byte[CHUNK];
+        }
+        POOLED.decrementAndGet();
+        return chunk;
+    }
+
+    private static void giveBack(byte[] chunk) {
+        if (POOLED.incrementAndGet() <= MAX_POOLED) {
+            CHUNKS.offer(chunk);
+        } else {
+            POOLED.decrementAndGet();
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ class ServletManyConnectionsTest {
 
     @Test
     @Timeout(180)
+    @org.junit.jupiter.api.Tag("undertow-servlet") // see UndertowServletTransportTest
     void thousandConnectionsOnUndertowServlet() throws Exception {
         ManyConnections.run(new UndertowServletFixture(), 1_000);
     }

@@ -69,6 +69,7 @@ class ServletTlsTest {
 
     @Test
     @Timeout(60)
+    @org.junit.jupiter.api.Tag("undertow-servlet") // see UndertowServletTransportTest
     void wssOnUndertowServlet() throws Exception {
         Path keyStore = SelfSigned.keyStore();
         KeyStore ks = KeyStore.getInstance("PKCS12");
