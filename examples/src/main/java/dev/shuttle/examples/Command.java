@@ -14,15 +14,16 @@ record Command(String example, String host, int port, boolean help, String trans
               rtt        pings every client every 2 s and reports the round-trip time
               --host H   address to bind and to print (default localhost)
               --port N   port, 0 for any free one (default 8080)
-              --transport T  the HTTP server under the WebSocket: """ + Mount.NAMES + " (default builtin)";
+              --transport T  the server under the WebSocket: builtin (default), jetty (Jetty 12 core),
+                         servlet (the servlet filter on Jetty 12 ee10),
+                         undertow (Undertow core)""";
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8080;
-    static final String DEFAULT_TRANSPORT = "builtin";
 
     /** On the default transport. */
     Command(String example, String host, int port, boolean help) {
-        this(example, host, port, help, DEFAULT_TRANSPORT);
+        this(example, host, port, help, Transports.DEFAULT);
     }
 
     /** Thrown for anything the user must fix on the command line; Main turns it into exit code 2. */
@@ -45,7 +46,7 @@ record Command(String example, String host, int port, boolean help, String trans
         }
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
-        String transport = DEFAULT_TRANSPORT;
+        String transport = Transports.DEFAULT;
         for (int i = 1; i < args.length; i += 2) {
             String flag = args[i];
             if (flag.equals("-h") || flag.equals("--help")) {
@@ -79,14 +80,9 @@ record Command(String example, String host, int port, boolean help, String trans
         };
     }
 
-    /** The mount that serves this command's example. */
-    Mount mount() {
-        return Mount.named(transport);
-    }
-
     private static String transport(String value) throws UsageException {
-        if (Mount.named(value) == null) {
-            throw new UsageException("unknown transport: '" + value + "' (" + Mount.NAMES + ")");
+        if (!Transports.ALL.containsKey(value)) {
+            throw new UsageException("unknown transport: '" + value + "' (" + String.join(", ", Transports.ALL.keySet()) + ")");
         }
         return value;
     }

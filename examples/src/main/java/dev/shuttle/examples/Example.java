@@ -5,14 +5,18 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.standalone.Listener;
+import dev.shuttle.websocket.standalone.ListenerOptions;
 
 /**
  * What the examples share: a {@link WebSocketServer} mounted on the built-in listener (or another
- * {@link Mount}) next to a small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
+ * server, see {@link Transports}) next to a
+ * small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
  * before closing every client with 1001.
  */
 public abstract class Example implements AutoCloseable {
-    private final AtomicReference<Mount.Running> running = new AtomicReference<>();
+    /** Stops whatever server the example was mounted on (the built-in listener or a {@link Transports} one). */
+    private final AtomicReference<Runnable> stopper = new AtomicReference<>();
 
     /** The configured server; built once, by the subclass's constructor. */
     public abstract WebSocketServer server();
@@ -34,28 +38,38 @@ public abstract class Example implements AutoCloseable {
      * Binds the built-in listener (port 0 picks a free port; ask the result for it) and starts
      * the timers. One start per instance.
      */
-    public final Mount.Running start(InetSocketAddress address) throws IOException {
-        return start(Mount.named("builtin"), address);
+    public final Listener start(InetSocketAddress address) throws IOException {
+        ListenerOptions options = ListenerOptions.builder()
+                .address(address)
+                .httpHandler(Pages.handler(title(), explanation()))
+                .build();
+        Listener started = server().listen(options);
+        mounted(started::close);
+        return started;
     }
 
-    /** Serves the example on this mount, then starts the timers. One start per instance. */
-    final Mount.Running start(Mount mount, InetSocketAddress address) throws IOException {
-        Mount.Running started = mount.start(this, address);
-        if (!running.compareAndSet(null, started)) {
-            started.close();
+    /** Mounts the example on the transport's server instead (see {@code --transport}). One start per instance. */
+    public final Transports.Running start(Transports.Starter transport, InetSocketAddress address) throws Exception {
+        Transports.Running running = transport.start(server(), Pages.handler(title(), explanation()), address);
+        mounted(running::close);
+        return running;
+    }
+
+    private void mounted(Runnable stop) {
+        if (!stopper.compareAndSet(null, stop)) {
+            stop.run();
             throw new IllegalStateException(getClass().getSimpleName() + " was already started");
         }
         startTimers();
-        return started;
     }
 
     /** Stops the timers first (no tick into a closing connection), then the server. Idempotent. */
     @Override
     public final void close() {
         stopTimers();
-        Mount.Running started = running.getAndSet(null);
-        if (started != null) {
-            started.close();
+        Runnable stop = stopper.getAndSet(null);
+        if (stop != null) {
+            stop.run();
         }
     }
 

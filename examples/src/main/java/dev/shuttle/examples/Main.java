@@ -1,15 +1,14 @@
 package dev.shuttle.examples;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 
+
 /**
  * {@code java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]}:
- * starts one example on the built-in listener (or the {@code --transport}'s server) and runs until
- * SIGINT or SIGTERM. Exit codes: 0 after a clean shutdown or {@code --help}, 1 when the server
- * cannot start, 2 for a bad command line.
+ * starts one example on the built-in listener (or Jetty, or a servlet container) and runs until SIGINT or SIGTERM. Exit codes: 0 after a clean
+ * shutdown or {@code --help}, 1 when the listener cannot start, 2 for a bad command line.
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -61,14 +60,14 @@ public final class Main {
             stopped.countDown();
         }));
 
-        Mount.Running running;
+        Transports.Running running;
         try {
-            running = example.start(command.mount(), address);
-        } catch (IOException | RuntimeException e) {
+            running = example.start(Transports.ALL.get(command.transport()), address);
+        } catch (Exception e) {
             err.println("error: cannot listen on " + command.host() + ":" + command.port() + ": " + e);
             return EXIT_FAILED;
         }
-        out.println("listening on ws://" + command.host() + ":" + running.port() + "/ (" + command.transport() + ")");
+        out.println("listening on ws://" + command.host() + ":" + running.port() + "/");
         out.flush();
         // The listener's threads may all be daemons (virtual threads are); keep main alive
         // until the shutdown hook has closed every client with 1001.

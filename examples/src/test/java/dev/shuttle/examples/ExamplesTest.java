@@ -36,7 +36,7 @@ class ExamplesTest {
 
     private URI start(Example e) throws IOException {
         example = e;
-        Mount.Running listener = e.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        dev.shuttle.websocket.standalone.Listener listener = e.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         assertTrue(listener.port() > 0, "the real port, not 0");
         return URI.create("ws://127.0.0.1:" + listener.port() + "/");
     }
