@@ -74,6 +74,7 @@ public class Connection implements WebSocket {
     /** permessage-deflate (RFC 7692) when negotiated, else null; it alone sets and reads RSV1. */
     final PerMessageDeflate deflate;
     private final CloseState closeState = new CloseState();
+    private final OutgoingFrames frames;
     private final Outbound outbound;
     private final Reader reader;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -97,12 +98,6 @@ public class Connection implements WebSocket {
     volatile long closeQueuedAt;
     volatile Duration rtt;
 
-    public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
-                      HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
-                      Consumer<? super Connection> onClosed) {
-        this(transport, role, options, handler, request, subprotocol, attributes, onClosed, null);
-    }
-
     /** @param extension the permessage-deflate parameters agreed in the handshake, or null for none */
     public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
                       HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
@@ -117,6 +112,7 @@ public class Connection implements WebSocket {
         this.onClosed = onClosed;
         this.deflate = extension == null ? null
                 : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
+        this.frames = new OutgoingFrames(role == Role.CLIENT, deflate);
         this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
         this.reader = new Reader(this);
     }
@@ -187,49 +183,28 @@ public class Connection implements WebSocket {
 
     @Override
     public SendResult write(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return sendData(messageFrame(Opcode.TEXT.code(), utf8), utf8.length);
+        return writeText(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public SendResult writeText(byte[] utf8) {
-        return sendData(messageFrame(Opcode.TEXT.code(), utf8), utf8.length);
+        return sendData(frames.message(Opcode.TEXT.code(), utf8), utf8.length);
     }
 
     @Override
     public SendResult write(byte[] data) {
-        return sendData(messageFrame(Opcode.BINARY.code(), data), data.length);
+        return sendData(frames.message(Opcode.BINARY.code(), data), data.length);
     }
 
     @Override
     public SendResult write(ByteBuffer data) {
         int len = data.remaining();
-        if (deflate != null && deflate.compresses(len)) {
-            byte[] copy = new byte[len];
-            data.duplicate().get(copy);
-            return sendData(messageFrame(Opcode.BINARY.code(), copy), len);
-        }
-        ByteBuffer frame = allocateFrame(true, 0, Opcode.BINARY.code(), len);
-        frame.put(data.duplicate()).flip();
-        return sendData(frame, len);
+        return sendData(frames.message(Opcode.BINARY.code(), data), len);
     }
 
     @Override
     public SendResult write(PreparedMessage message) {
-        byte[] p = message.payload();
-        ByteBuffer compressed = deflate == null ? null : DeflateFrames.prepared(deflate, role == Role.CLIENT, message);
-        if (compressed != null) {
-            return sendData(compressed, p.length);
-        }
-        // Unmasked bytes are shared by every server connection; a client must mask its own copy.
-        ByteBuffer frame = role == Role.SERVER ? message.unmaskedFrame() : encode(true, message.opcode().code(), p, 0, p.length);
-        return sendData(frame, p.length);
-    }
-
-    /** The frame of a whole data message: compressed when permessage-deflate says so (see {@link DeflateFrames}). */
-    private ByteBuffer messageFrame(int opcode, byte[] payload) {
-        ByteBuffer compressed = deflate == null ? null : DeflateFrames.message(deflate, role == Role.CLIENT, opcode, payload);
-        return compressed != null ? compressed : encode(true, opcode, payload, 0, payload.length);
+        return sendData(frames.prepared(message), message.payload().length);
     }
 
     @Override
@@ -239,15 +214,13 @@ public class Connection implements WebSocket {
             // RFC 7692 §6: with the extension negotiated RSV1 means "compressed by it", and it has one owner.
             throw new IllegalArgumentException("RSV1 belongs to permessage-deflate on this connection; write the message instead");
         }
-        ByteBuffer encoded = allocateFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p.length);
-        encoded.put(p).flip();
         return switch (frame.opcode()) {
-            case PING, PONG -> outbound.offerControl(encoded);
+            case PING, PONG -> outbound.offerControl(frames.frame(true, frame.rsv(), frame.opcode().code(), p, 0, p.length));
             case CLOSE -> {
                 close(frame.closeCode(), frame.closeReason());
                 yield SendResult.QUEUED;
             }
-            default -> sendData(encoded, p.length);
+            default -> sendData(frames.frame(frame.fin(), frame.rsv(), frame.opcode().code(), p, 0, p.length), p.length);
         };
     }
 
@@ -266,7 +239,7 @@ public class Connection implements WebSocket {
         if (p.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("a control frame carries at most 125 bytes (RFC 6455 §5.5): " + p.length);
         }
-        return outbound.offerControl(encode(true, opcode.code(), p, 0, p.length));
+        return outbound.offerControl(frames.frame(true, 0, opcode.code(), p, 0, p.length));
     }
 
     private SendResult sendData(ByteBuffer frame, int payloadLength) {
@@ -276,20 +249,6 @@ public class Connection implements WebSocket {
             BYTES_OUT.getAndAdd(this, (long) payloadLength);
         }
         return r;
-    }
-
-    /** A frame with room for the payload; a client's has a zero mask key that the drainer fills in. */
-    private ByteBuffer allocateFrame(boolean fin, int rsv, int opcode, int payloadLength) {
-        boolean masked = role == Role.CLIENT;
-        ByteBuffer b = ByteBuffer.allocate(FrameEncoder.headerLength(payloadLength, masked) + payloadLength);
-        FrameEncoder.writeHeader(b, fin, rsv, opcode, payloadLength, masked, 0);
-        return b;
-    }
-
-    private ByteBuffer encode(boolean fin, int opcode, byte[] payload, int off, int len) {
-        ByteBuffer b = allocateFrame(fin, 0, opcode, len);
-        b.put(payload, off, len).flip();
-        return b;
     }
 
     // ---------------------------------------------------------------- WebSocket: closing
@@ -361,7 +320,7 @@ public class Connection implements WebSocket {
         }
         closeQueuedAt = System.nanoTime();
         byte[] payload = ClosePayload.build(code, reason);
-        outbound.offerClose(encode(true, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
+        outbound.offerClose(frames.frame(true, 0, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
         reader.wake(); // the reader now enforces the close timeout
     }
 

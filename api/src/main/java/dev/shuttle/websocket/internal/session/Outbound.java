@@ -53,7 +53,7 @@ final class Outbound {
     private final MaskKeys maskKeys;
     /**
      * permessage-deflate with context takeover on our side, else null: the drainer compresses
-     * the frames writers marked with RSV1, here, in wire order (see {@link DeflateFrames}).
+     * the frames writers marked with RSV1, here, in wire order (see {@link OutgoingFrames}).
      */
     private final PerMessageDeflate deflateInOrder;
 

@@ -3,7 +3,6 @@ package dev.shuttle.websocket.internal.session;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,15 +64,7 @@ final class Reader implements Runnable {
     /** The message in progress had RSV1 on its first frame: it is inflated by {@link Connection#deflate}. */
     private boolean messageCompressed;
 
-    // Timers, in System.nanoTime() units.
-    private final long idleTimeout;
-    private final long pingInterval;
-    private final long pongTimeout;
-    private final long closeTimeout;
-    private long lastReadAt;
-    private long nextPingAt;
-    private long pingSentAt;
-    private long nextTimerAt = Long.MAX_VALUE;
+    private final Timers timers;
 
     Reader(Connection c) {
         this.c = c;
@@ -84,10 +75,7 @@ final class Reader implements Runnable {
                 c.options.maxFramePayload(), c.deflate != null);
         this.wantsFrames = handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(handler.getClass());
         this.maxMessageSize = c.options.maxMessageSize();
-        this.idleTimeout = nanos(c.options.idleTimeout());
-        this.pingInterval = nanos(c.options.pingInterval());
-        this.pongTimeout = nanos(c.options.pongTimeout());
-        this.closeTimeout = nanos(c.options.closeTimeout());
+        this.timers = new Timers(c);
     }
 
     /** Makes the reader look at its timers now (a close was queued from another thread). */
@@ -101,9 +89,7 @@ final class Reader implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        long now = System.nanoTime();
-        lastReadAt = now;
-        nextPingAt = now + pingInterval;
+        timers.start(System.nanoTime());
         Throwable readError = null;
         try {
             if (callback(() -> handler.onOpen(c))) {
@@ -205,29 +191,11 @@ final class Reader implements Runnable {
             messageLength += len;
             data = fin ? takeMessage() : null;
         }
-        if (wantsFrames) {
-            byte[] framePayload = data != null && frameStart == 0 && len == data.length ? data
-                    : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len);
-            Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), framePayload);
-            if (!callback(() -> handler.onFrame(c, frame))) {
-                return false;
-            }
+        if (wantsFrames && !frameSeen(fin, opcode, data != null && frameStart == 0 && len == data.length ? data
+                : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len))) {
+            return false;
         }
-        if (!fin) {
-            return true;
-        }
-        if (text && !utf8.isComplete()) {
-            throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
-        }
-        c.messagesIn++;
-        c.bytesIn += data.length;
-        // The hot path: called directly rather than through callback(Runnable), no lambda per message.
-        try {
-            handler.onData(c, messageBinary, data);
-            return true;
-        } catch (RuntimeException e) {
-            return callbackFailed(e);
-        }
+        return !fin || deliver(data);
     }
 
     /**
@@ -251,23 +219,32 @@ final class Reader implements Runnable {
         if (text && produced > 0 && !utf8.feed(deflate.inflated(), before, produced)) {
             throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
-        byte[] data = fin ? deflate.takeMessage() : null;
-        if (wantsFrames) {
-            Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), wire);
-            if (!callback(() -> handler.onFrame(c, frame))) {
-                return false;
-            }
+        if (wantsFrames && !frameSeen(fin, opcode, wire)) {
+            return false;
         }
-        if (!fin) {
-            return true;
-        }
-        if (text && !utf8.isComplete()) {
+        return !fin || deliver(deflate.takeMessage());
+    }
+
+    /** Hands a frame to onFrame as it was on the wire (unmasked); false when the callback threw. */
+    private boolean frameSeen(boolean fin, int opcode, byte[] payload) {
+        Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), payload);
+        return callback(() -> handler.onFrame(c, frame));
+    }
+
+    /** A whole message: last UTF-8 check, counters, onData; false when the callback threw. */
+    private boolean deliver(byte[] data) throws WebSocketException {
+        if (!messageBinary && !utf8.isComplete()) {
             throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }
         c.messagesIn++;
         c.bytesIn += data.length;
-        boolean binary = messageBinary;
-        return callback(() -> handler.onData(c, binary, data));
+        // The hot path: called directly rather than through callback(Runnable), no lambda per message.
+        try {
+            handler.onData(c, messageBinary, data);
+            return true;
+        } catch (RuntimeException e) {
+            return callbackFailed(e);
+        }
     }
 
     private boolean onControl(int opcode, byte[] payload) throws IOException {
@@ -276,7 +253,7 @@ final class Reader implements Runnable {
             return callback(() -> handler.onPing(c, payload));
         }
         if (opcode == Opcode.PONG.code()) {
-            measureRtt(payload);
+            timers.onPong(payload);
             return callback(() -> handler.onPong(c, payload));
         }
         int code = ClosePayload.validate(payload);
@@ -310,7 +287,7 @@ final class Reader implements Runnable {
                     awaitReadable();
                     continue;
                 }
-                lastReadAt = System.nanoTime();
+                timers.onRead(System.nanoTime());
                 if (masked) {
                     keyPos = Masking.mask(dst, at, n, key, keyPos);
                 }
@@ -344,11 +321,7 @@ final class Reader implements Runnable {
             int n = c.transport.read(buf);
             buf.limit(buf.position()).position(0);
             if (n > 0) {
-                long now = System.nanoTime();
-                lastReadAt = now;
-                if (now - nextTimerAt >= 0) {
-                    runTimers();
-                }
+                timers.onRead(System.nanoTime());
                 return true;
             }
             if (n < 0) {
@@ -367,79 +340,7 @@ final class Reader implements Runnable {
     }
 
     private void awaitReadable() throws IOException {
-        c.transport.awaitReadable(runTimers());
-    }
-
-    /**
-     * Fires due timers and returns the nanoseconds until the next one (0 = none). Runs on the
-     * reader between reads, so it needs no scheduler thread; {@link #wake()} brings the reader
-     * here early when a close is queued from another thread.
-     */
-    private long runTimers() {
-        long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        long closeQueuedAt = c.closeQueuedAt;
-        if (closeQueuedAt != 0) {
-            if (closeTimeout > 0) {
-                long deadline = closeQueuedAt + closeTimeout;
-                if (now - deadline >= 0) {
-                    c.closeTimedOut();
-                } else {
-                    next = deadline;
-                }
-            }
-        } else {
-            if (idleTimeout > 0) {
-                long deadline = lastReadAt + idleTimeout;
-                if (now - deadline >= 0) {
-                    c.startClose(CloseCode.GOING_AWAY, "idle timeout", null, false);
-                    return runTimers();
-                }
-                next = Math.min(next, deadline);
-            }
-            if (pingInterval > 0) {
-                if (pingSentAt != 0 && pongTimeout > 0 && now - (pingSentAt + pongTimeout) >= 0) {
-                    c.startClose(CloseCode.GOING_AWAY, "no pong", new WebSocketException(CloseCode.GOING_AWAY, "no pong within " + Duration.ofNanos(pongTimeout)), true);
-                    return runTimers();
-                }
-                if (now - nextPingAt >= 0) {
-                    sendPing(now);
-                    nextPingAt = now + pingInterval;
-                }
-                next = Math.min(next, nextPingAt);
-                if (pingSentAt != 0 && pongTimeout > 0) {
-                    next = Math.min(next, pingSentAt + pongTimeout);
-                }
-            }
-        }
-        nextTimerAt = next;
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, next - now);
-    }
-
-    /** The automatic ping carries its send time, so the pong that echoes it gives the round trip. */
-    private void sendPing(long now) {
-        byte[] payload = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            payload[i] = (byte) (now >>> (56 - 8 * i));
-        }
-        if (c.ping(payload).isQueued() && pingSentAt == 0) {
-            pingSentAt = now;
-        }
-    }
-
-    private void measureRtt(byte[] payload) {
-        if (pingSentAt == 0 || payload.length != 8) {
-            return;
-        }
-        long sent = 0;
-        for (byte b : payload) {
-            sent = sent << 8 | (b & 0xFF);
-        }
-        long now = System.nanoTime();
-        if (now - sent >= 0 && sent - pingSentAt >= 0) {
-            c.rtt = Duration.ofNanos(now - sent);
-            pingSentAt = 0;
-        }
+        c.transport.awaitReadable(timers.run());
     }
 
     private void ensureMessageCapacity(long needed) {
@@ -479,9 +380,5 @@ final class Reader implements Runnable {
         } catch (RuntimeException ignored) {
             // the original failure is what matters; the connection is failing anyway
         }
-    }
-
-    private static long nanos(Duration d) {
-        return d.isZero() ? 0 : d.toNanos();
     }
 }
