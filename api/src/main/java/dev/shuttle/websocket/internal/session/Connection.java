@@ -86,12 +86,6 @@ public class Connection implements WebSocket {
     private volatile long bytesOut;
     private volatile long dropped;
 
-    /** The close code and reason we sent, for onClose when we closed first. */
-    private volatile int sentCode = CloseCode.ABNORMAL;
-    private volatile String sentReason = "";
-    /** The peer's close code and reason, for onClose when the peer closed first. */
-    private volatile int peerCode = CloseCode.ABNORMAL;
-    private volatile String peerReason = "";
     /** Why we closed, when it was a failure (protocol error, callback exception, timeout). */
     private volatile Throwable failure;
     /** When our close frame was queued (System.nanoTime), 0 before: the reader enforces the close timeout from it. */
@@ -301,20 +295,14 @@ public class Connection implements WebSocket {
         DROPPED.getAndAdd(this, 1L);
     }
 
-    /** Hook for write statistics; the drainer calls it after each gathering write. */
-    void countWritten() {
-    }
-
     /**
      * Queues our close frame once. An {@code urgent} close (a slow consumer, an orphan that stopped
      * answering pings) discards what is queued and goes first; otherwise it follows the queued messages.
      */
     void startClose(int code, String reason, Throwable cause, boolean urgent) {
-        if (!closeState.queueClose()) {
+        if (!closeState.queueClose(code, reason)) {
             return;
         }
-        sentCode = code;
-        sentReason = reason;
         if (cause != null) {
             failure = cause;
         }
@@ -352,11 +340,9 @@ public class Connection implements WebSocket {
 
     /** Called by the reader when the peer's close frame arrived. */
     void onCloseReceived(int code, String reason) {
-        if (!closeState.closeReceived()) {
+        if (!closeState.closeReceived(code, reason)) {
             return;
         }
-        peerCode = code;
-        peerReason = reason;
         if (closeState.closeQueued()) {
             // We closed first and this is the answer: finished once our frame is out.
             if (closeState.handshakeDone() && role == Role.SERVER) {
@@ -404,27 +390,14 @@ public class Connection implements WebSocket {
         if (deflate != null) {
             deflate.closeSender(); // the owned deflater's native memory, never left to the GC
         }
-        int code;
-        String reason;
+        CloseState.Outcome outcome = closeState.outcome();
         Throwable cause = failure;
-        if (closeState.weInitiated()) {
-            code = sentCode;
-            reason = sentReason;
-        } else if (closeState.wasCloseReceived()) {
-            code = peerCode;
-            reason = peerReason;
-        } else {
-            code = CloseCode.ABNORMAL;
-            reason = "";
-            if (cause == null) {
-                cause = readError != null ? readError : new IOException("connection dropped without a close frame");
-            }
-        }
-        if (cause == null && !closeState.handshakeDone()) {
-            cause = readError;
+        if (cause == null && !outcome.clean()) {
+            cause = readError != null || outcome.code() != CloseCode.ABNORMAL ? readError
+                    : new IOException("connection dropped without a close frame");
         }
         try {
-            handler.onClose(this, code, reason, cause);
+            handler.onClose(this, outcome.code(), outcome.reason(), cause);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "onClose threw", e);
         } finally {

@@ -274,7 +274,6 @@ final class Outbound {
                 }
                 transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
                 Arrays.fill(batch, 0, n, null); // written: let the frames go
-                owner.countWritten();
                 queuedBytes.addAndGet(-dataBytes);
                 queuedControlBytes.addAndGet(-controlBytes);
                 wakeWaiters();

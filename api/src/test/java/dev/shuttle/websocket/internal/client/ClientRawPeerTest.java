@@ -210,9 +210,9 @@ class ClientRawPeerTest {
             }
             Assumptions.assumeTrue(hangs, "this system does not drop SYNs to a full accept queue");
             WebSocketClient client = WebSocketClient.builder().connectTimeout(Duration.ofMillis(300)).build();
-            long start = System.nanoTime();
+            // The connect timeout is what ends the attempt: the exception type says so, and the
+            // test's own @Timeout bounds it should the option be ignored.
             assertThrows(SocketTimeoutException.class, () -> client.connect(URI.create("ws://127.0.0.1:" + full.getLocalPort() + "/")));
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "bounded by the connect timeout");
         } finally {
             for (Socket s : fillers) {
                 s.close();
