@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,13 +20,23 @@ import jakarta.servlet.http.WebConnection;
 
 /**
  * A {@link Transport} over a Servlet {@link WebConnection} in non-blocking mode (Servlet 6
- * §5.3): {@code isReady()} is the readiness test, and the container's {@link ReadListener} /
- * {@link WriteListener} callbacks only unpark the waiting virtual thread. The container's
- * blocking streams are never used: Undertow's open a selector per thread.
+ * §5.3). The container's blocking streams are never used: Undertow's open a selector per thread.
  * <p>
- * An idle connection holds no buffer: {@link #read} copies through a pooled chunk only when the
- * engine's buffer has no array, and only while bytes are there; writes go out as fresh exact
- * arrays (see {@link #write}).
+ * Ownership, not just readiness: Undertow's upgraded streams keep their state in plain fields
+ * that its I/O thread changes inside its listeners, before and after calling ours. Calling
+ * {@code isReady()}/{@code read()} from another thread while that runs failed under load: a
+ * {@code read()} met a half-filled buffer (NPE on {@code pooled} in the engine's reader, which
+ * then closed without a close frame); and, by reading the code, a write racing the first
+ * {@code onWritePossible} can lose an update of the stream's state and overwrite a pending
+ * buffer. So:
+ * <ul>
+ * <li>Input is read on the container's thread, inside {@code onDataAvailable}, into a queue
+ * of fresh arrays that the engine's reader takes; the reader never touches the input stream,
+ * except to resume after a pause (below).</li>
+ * <li>Output is written only after the first {@code onWritePossible}, and after a write that
+ * leaves {@code isReady()} false, only after the next one.</li>
+ * </ul>
+ * An idle connection holds no buffer: the queue is empty and the container holds none.
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader, {@link #write} from one
  * drainer at a time, {@link #close()} from anywhere, the listeners from container threads.
@@ -33,11 +44,11 @@ import jakarta.servlet.http.WebConnection;
 final class ServletTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private static final int CHUNK = 16 * 1024;
-    /** Chunks for reading into the engine's direct buffers through the streams' byte arrays. */
-    private static final ConcurrentLinkedQueue<byte[]> CHUNKS = new ConcurrentLinkedQueue<>();
-    /** Idle chunks kept; beyond this they are left to the garbage collector. */
-    private static final int MAX_POOLED = 64;
-    private static final AtomicInteger POOLED = new AtomicInteger();
+    /**
+     * Inbound backpressure: above this many queued bytes the container thread stops reading and
+     * leaves the rest in the container and the kernel (TCP flow control); the reader resumes.
+     */
+    private static final int HIGH_WATER = 256 * 1024;
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -46,15 +57,27 @@ final class ServletTransport implements Transport {
     private final InetSocketAddress localAddress;
     private final boolean secure;
     private final AtomicBoolean closed = new AtomicBoolean();
-    // Each flag is set by a container callback and cleared by the waiting thread; with the
-    // thread fields they make a Dekker pair, so a wake-up between the test and the park is kept.
-    private final AtomicBoolean readable = new AtomicBoolean();
-    private final AtomicBoolean writable = new AtomicBoolean();
-    private volatile Thread reader;
-    private volatile Thread writer;
+
+    /** Chunks read by the container thread, in order; taken by the reader. */
+    private final ConcurrentLinkedQueue<byte[]> inbound = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** The chunk the reader is taking from, and how far; reader thread only. */
+    private byte[] head;
+    private int headPos;
+    /** The container thread stopped reading at HIGH_WATER with the stream still ready: ours to resume. */
+    private volatile boolean paused;
+    /** Set after the last chunk is queued: end of stream once the queue is empty. */
     private volatile boolean inputEnded;
     private volatile Throwable readError;
+    private final AtomicBoolean readable = new AtomicBoolean();
+    private volatile Thread reader;
+
+    /** Counts onWritePossible calls; 0 until the first, before which the stream is the container's. */
+    private final AtomicInteger writeGrants = new AtomicInteger();
+    /** A write left bytes inside the container (isReady() false) and no onWritePossible since. */
+    private volatile boolean outputPending;
     private volatile Throwable writeError;
+    private volatile Thread writer;
 
     ServletTransport(WebConnection connection, InetSocketAddress remoteAddress, InetSocketAddress localAddress, boolean secure)
             throws IOException {
@@ -71,54 +94,80 @@ final class ServletTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        if (closed.get() || inputEnded) {
+        if (closed.get()) {
             return -1;
         }
-        if (readError != null) {
-            throw new IOException("reading failed", readError);
+        // Read the end flag before the queue: it is set after the last chunk is queued.
+        boolean ended = inputEnded;
+        byte[] h = head != null ? head : inbound.poll();
+        if (h == null && paused && !ended) {
+            paused = false;
+            drain(); // the container left the stream ready to us (see drain)
+            ended = inputEnded;
+            h = inbound.poll();
         }
-        if (!in.isReady()) {
-            // false also arms onDataAvailable (or onAllDataRead)
-            return in.isFinished() ? -1 : 0;
-        }
-        int n;
-        try {
-            if (dst.hasArray()) {
-                n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
-                if (n > 0) {
-                    dst.position(dst.position() + n);
-                }
-            } else {
-                byte[] chunk = borrow();
-                try {
-                    n = in.read(chunk, 0, Math.min(chunk.length, dst.remaining()));
-                    if (n > 0) {
-                        dst.put(chunk, 0, n);
-                    }
-                } finally {
-                    giveBack(chunk);
-                }
+        if (h == null) {
+            if (readError != null) {
+                throw new IOException("reading failed", readError);
             }
-        } catch (IOException e) {
-            if (closed.get()) {
-                return -1; // closed by another thread under our feet
-            }
-            throw e;
+            return ended ? -1 : 0;
         }
-        if (n < 0) {
-            inputEnded = true;
-            return -1;
+        int n = Math.min(dst.remaining(), h.length - headPos);
+        dst.put(h, headPos, n);
+        headPos += n;
+        if (headPos == h.length) {
+            head = null;
+            headPos = 0;
+        } else {
+            head = h;
         }
+        queued.addAndGet(-n);
         return n;
+    }
+
+    /**
+     * Reads what the input stream has into the queue, by its owner: the container thread in
+     * onDataAvailable, or the reader after a pause, when the container thread left the stream
+     * ready with reads suspended (Undertow then touches it again only after a read of ours
+     * returns it). Stops at HIGH_WATER, or when isReady() turns false, which hands the stream
+     * back to the container and arms onDataAvailable.
+     * <p>
+     * Residual risk, reader-resume path only: in Undertow, the {@code isReady()} that follows a
+     * read that handed the stream back reads a plain field its I/O thread may be setting. It
+     * needs a peer outpacing the application by HIGH_WATER and a preemption in that window.
+     */
+    private void drain() {
+        try {
+            while (in.isReady()) {
+                if (queued.get() >= HIGH_WATER) {
+                    paused = true;
+                    break;
+                }
+                byte[] chunk = new byte[Math.max(1, Math.min(in.available(), CHUNK))];
+                int n = in.read(chunk, 0, chunk.length);
+                if (n < 0) {
+                    inputEnded = true;
+                    break;
+                }
+                if (n > 0) {
+                    queued.addAndGet(n);
+                    inbound.add(n == chunk.length ? chunk : Arrays.copyOf(chunk, n));
+                }
+            }
+            if (!paused && in.isFinished()) {
+                inputEnded = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            readError = e;
+        }
+        wake(readable, reader);
     }
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
         reader = Thread.currentThread();
-        if (readable.getAndSet(false) || closed.get() || inputEnded || readError != null) {
-            return;
-        }
-        if (in.isReady()) {
+        if (readable.getAndSet(false) || closed.get() || inputEnded || readError != null
+                || head != null || !inbound.isEmpty() || paused) {
             return;
         }
         if (timeoutNanos > 0) {
@@ -144,14 +193,16 @@ final class ServletTransport implements Transport {
                 out.write(chunk, 0, chunk.length);
             }
         }
-        // Containers buffer writes: flush, and return only once the bytes are out, so that the
-        // engine's close after its last write cannot cut them off.
-        awaitWritable();
-        out.flush();
+        // Return only once the container holds none of our bytes, so that the engine's close
+        // after its last write cannot cut them off. (flush() is a no-op in non-blocking mode.)
         awaitWritable();
     }
 
-    /** Parks the writer until {@code isReady()}; a false {@code isReady()} arms onWritePossible. */
+    /**
+     * Parks the writer until the stream is ours and ready. A false isReady() hands the stream to
+     * the container until its next onWritePossible; until then isReady() is not asked again,
+     * as the container's thread is writing our bytes and changing the stream's state.
+     */
     private void awaitWritable() throws IOException {
         while (true) {
             if (closed.get()) {
@@ -160,10 +211,15 @@ final class ServletTransport implements Transport {
             if (writeError != null) {
                 throw new IOException("writing failed", writeError);
             }
-            if (out.isReady()) {
+            int grants = writeGrants.get();
+            if (grants > 0 && out.isReady()) {
+                outputPending = false;
                 return;
             }
-            if (!writable.getAndSet(false)) {
+            if (grants > 0) {
+                outputPending = true;
+            }
+            while (writeGrants.get() == grants && !closed.get() && writeError == null) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     close();
@@ -175,8 +231,8 @@ final class ServletTransport implements Transport {
 
     @Override
     public void shutdownOutput() {
-        if (closed.get()) {
-            return;
+        if (closed.get() || outputPending) {
+            return; // with bytes still inside the container, only close() ends the connection
         }
         try {
             // On an upgraded connection, closing the output stream half-closes the socket.
@@ -191,13 +247,23 @@ final class ServletTransport implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        wake(readable, reader);
+        unpark(writer);
+        if (outputPending) {
+            // Undertow's WebConnection.close() writes a pending buffer blocking, until the peer
+            // reads or the connection dies: do not hold the caller (often the reader) there.
+            Thread.ofVirtual().name("shuttle-servlet-close").start(this::closeConnection);
+        } else {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
         try {
             connection.close();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "closing " + this, e);
         }
-        wake(readable, reader);
-        wake(writable, writer);
     }
 
     /** The container destroyed the upgrade handler: the connection is gone. */
@@ -208,25 +274,12 @@ final class ServletTransport implements Transport {
 
     private static void wake(AtomicBoolean flag, Thread t) {
         flag.set(true);
+        unpark(t);
+    }
+
+    private static void unpark(Thread t) {
         if (t != null) {
             LockSupport.unpark(t);
-        }
-    }
-
-    private static byte[] borrow() {
-        byte[] chunk = CHUNKS.poll();
-        if (chunk == null) {
-            return new byte[CHUNK];
-        }
-        POOLED.decrementAndGet();
-        return chunk;
-    }
-
-    private static void giveBack(byte[] chunk) {
-        if (POOLED.incrementAndGet() <= MAX_POOLED) {
-            CHUNKS.offer(chunk);
-        } else {
-            POOLED.decrementAndGet();
         }
     }
 
@@ -253,7 +306,7 @@ final class ServletTransport implements Transport {
     private final class Input implements ReadListener {
         @Override
         public void onDataAvailable() {
-            wake(readable, reader);
+            drain();
         }
 
         @Override
@@ -272,13 +325,22 @@ final class ServletTransport implements Transport {
     private final class Output implements WriteListener {
         @Override
         public void onWritePossible() {
-            wake(writable, writer);
+            writeGrants.incrementAndGet();
+            unpark(writer);
         }
 
         @Override
         public void onError(Throwable t) {
+            boolean again = writeError != null;
             writeError = t;
-            wake(writable, writer);
+            unpark(writer);
+            if (again) {
+                // Undertow's write listener retries a failed write of its pending buffer in a
+                // loop (UpgradeServletOutputStream, "do { try { write } catch { handleError } }
+                // while (buffer.hasRemaining())") and calls us on each turn, spinning its I/O
+                // thread forever. The channel is closed by then; throwing is the only way out.
+                throw new IllegalStateException("write failed; ending the container's retry loop", t);
+            }
         }
     }
 }

@@ -6,9 +6,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * The transport contract through {@link WebSocketServlet} on Undertow's servlet container
- * (standard upgrade()). Excluded by default (tag {@code undertow-servlet}): it passed 75/75 alone
- * but lost close frames and hung Undertow's I/O thread in a loaded full build; see the README.
- * Run it with {@code -Dservlet.excludedGroups=}.
+ * (standard upgrade()), run by default. Tagged {@code undertow-servlet} so that
+ * {@code -Dgroups=undertow-servlet} runs just these under load (see ServletTransport on the races).
  */
 @Tag("undertow-servlet")
 class UndertowServletTransportTest extends TransportContract {
