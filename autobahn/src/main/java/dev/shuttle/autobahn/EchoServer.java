@@ -2,6 +2,7 @@ package dev.shuttle.autobahn;
 
 import java.time.Duration;
 
+import dev.shuttle.websocket.Compression;
 import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.PreparedMessage;
@@ -28,14 +29,15 @@ public final class EchoServer {
                 .maxQueuedBytes(2L * MAX_MESSAGE + (1 << 20))
                 .overflowPolicy(OverflowPolicy.BLOCK)
                 .blockTimeout(Duration.ofSeconds(30))
+                // permessage-deflate (RFC 7692), sections 12 and 13: the server accepts the first
+                // acceptable offer of the client, with the library's defaults.
+                .compression(Compression.defaults())
                 .build();
     }
 
     public static WebSocketServer create() {
         return WebSocketServer.builder()
                 .options(options())
-                // permessage-deflate (RFC 7692), sections 12 and 13: enable here once it is on main.
-                // .extensions(PerMessageDeflate.defaults())
                 .onData((c, isBinary, data) -> {
                     // The callback owns `data`; text is already validated UTF-8, so no decode.
                     c.write(isBinary ? PreparedMessage.binary(data) : PreparedMessage.textUtf8(data));

@@ -35,8 +35,8 @@ public final class Transports {
 
     static {
         STARTERS.put("builtin", Transports::builtin);
-        // STARTERS.put("jetty", JettyEcho::start);        // adapter-jetty
-        // STARTERS.put("servlet", ServletEcho::start);    // adapter-servlet on Jetty ee10
+        STARTERS.put("jetty", JettyEcho::start);           // adapter-jetty on Jetty 12 core
+        STARTERS.put("servlet", ServletEcho::start);        // adapter-servlet on Jetty 12 ee10
         STARTERS.put("undertow", UndertowEcho::start);     // adapter-undertow
     }
 

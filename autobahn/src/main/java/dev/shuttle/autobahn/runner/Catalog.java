@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.shuttle.autobahn.runner.cases.Close;
+import dev.shuttle.autobahn.runner.cases.Deflate;
 import dev.shuttle.autobahn.runner.cases.Fragmentation;
 import dev.shuttle.autobahn.runner.cases.Framing;
 import dev.shuttle.autobahn.runner.cases.Limits;
@@ -18,10 +19,7 @@ import dev.shuttle.autobahn.runner.cases.PingPong;
 import dev.shuttle.autobahn.runner.cases.ReservedBits;
 import dev.shuttle.autobahn.runner.cases.Utf8;
 
-/**
- * The case catalog, section by section, as in Autobahn|Testsuite. Sections 12 and 13
- * (permessage-deflate) register here once the extension is on main.
- */
+/** The case catalog, section by section, as in Autobahn|Testsuite. */
 public final class Catalog {
     public static final List<Section> SECTIONS = List.of(
             new Framing(),        // 1
@@ -32,9 +30,9 @@ public final class Catalog {
             new Utf8(),           // 6
             new Close(),          // 7
             new Limits(),         // 9
-            new Misc()            // 10
-            // new Deflate(),     // 12: permessage-deflate, with the catalog's offers
-            // new DeflateOffers() // 13
+            new Misc(),           // 10
+            new Deflate(false),   // 12: permessage-deflate, the default offer
+            new Deflate(true)     // 13: permessage-deflate, the catalog's offers and accept rules
     );
 
     private Catalog() {

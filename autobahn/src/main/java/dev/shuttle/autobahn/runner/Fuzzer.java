@@ -46,6 +46,9 @@ public final class Fuzzer {
     private State state = State.OPEN;
     private int messageOpcode = -1;
     private ByteArrayOutputStream message;
+    private boolean messageCompressed;
+    /** permessage-deflate as negotiated (sections 12, 13), or null: every data message is compressed. */
+    Pmd.Codec deflate;
     private boolean closeSent;
     private boolean closeReceived;
     /** Split outgoing messages into frames of this many octets (case 10.1.1); 0 = one frame. */
@@ -81,6 +84,11 @@ public final class Fuzzer {
         return role;
     }
 
+    /** Whether permessage-deflate was negotiated on this connection. */
+    public boolean deflate() {
+        return deflate != null;
+    }
+
     /** How many frames of this opcode this end has sent (case 10.1.1 counts them). */
     public int framesSent(int opcode) {
         return txFrames.getOrDefault(opcode, 0);
@@ -99,6 +107,7 @@ public final class Fuzzer {
     /** After the case is graded (or abandoned): stop the loop. */
     void shutdown() {
         loop.shutdownNow();
+
         closeQuietly();
     }
 
@@ -186,14 +195,16 @@ public final class Fuzzer {
     public void sendMessage(byte[] payload, boolean binary, int fragmentSize) {
         int size = fragmentSize > 0 ? fragmentSize : autoFragmentSize;
         int opcode = binary ? Wire.BINARY : Wire.TEXT;
+        int rsv = deflate != null ? 4 : 0; // RSV1 on the first frame of a compressed message
+        payload = deflate != null ? deflate.compress(payload) : payload;
         if (size <= 0 || payload.length <= size) {
-            sendFrame(opcode, payload);
+            sendFrame(opcode, payload, true, rsv, 0, false);
             return;
         }
         for (int i = 0; i < payload.length; i += size) {
             int end = Math.min(payload.length, i + size);
             byte[] part = java.util.Arrays.copyOfRange(payload, i, end);
-            sendFrame(i == 0 ? opcode : Wire.CONTINUATION, part, end == payload.length, 0, 0, false);
+            sendFrame(i == 0 ? opcode : Wire.CONTINUATION, part, end == payload.length, i == 0 ? rsv : 0, 0, false);
         }
     }
 
@@ -275,7 +286,7 @@ public final class Fuzzer {
             return; // nothing counts after the peer's close
         }
         rxFrames.merge(f.opcode(), 1, Integer::sum);
-        String violation = PeerRules.violation(f, role, message != null);
+        String violation = PeerRules.violation(f, role, message != null, deflate != null);
         if (violation != null) {
             protocolViolation = violation;
             failConnection(violation);
@@ -297,6 +308,7 @@ public final class Fuzzer {
     private void onData(Wire.Frame f) {
         if (f.opcode() != Wire.CONTINUATION) {
             messageOpcode = f.opcode();
+            messageCompressed = (f.rsv() & 4) != 0;
             message = new ByteArrayOutputStream(f.fin() ? 0 : 1024);
         }
         message.writeBytes(f.payload());
@@ -306,6 +318,15 @@ public final class Fuzzer {
         byte[] payload = message.toByteArray();
         boolean binary = messageOpcode == Wire.BINARY;
         message = null;
+        if (messageCompressed) {
+            try {
+                payload = deflate.decompress(payload);
+            } catch (java.util.zip.DataFormatException e) {
+                protocolViolation = "compressed message does not inflate: " + e.getMessage();
+                failConnection(protocolViolation);
+                return;
+            }
+        }
         if (!binary && !Wire.isValidUtf8(payload)) {
             protocolViolation = "invalid UTF-8 in a text message";
             failConnection(protocolViolation);

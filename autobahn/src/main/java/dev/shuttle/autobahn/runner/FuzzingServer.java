@@ -114,8 +114,10 @@ public final class FuzzingServer implements AutoCloseable {
             String target = requestLine[1];
             String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
             Map<String, String> query = query(target);
+            Pmd.Params deflate = negotiate(path, query, ClientHandshake.header(lines, "sec-websocket-extensions"));
             String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + ClientHandshake.acceptKey(key) + "\r\n\r\n";
+                    + "Sec-WebSocket-Accept: " + ClientHandshake.acceptKey(key) + "\r\n"
+                    + (deflate == null ? "" : "Sec-WebSocket-Extensions: " + deflate.header() + "\r\n") + "\r\n";
             out.write(response.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             socket.setSoTimeout(0);
@@ -125,7 +127,7 @@ public final class FuzzingServer implements AutoCloseable {
                     writeReports();
                     sayAndClose(socket, in, null);
                 }
-                case "/runCase" -> runCase(socket, in, query, new ClientHandshake.Exchange(head, response));
+                case "/runCase" -> runCase(socket, in, query, new ClientHandshake.Exchange(head, response), deflate);
                 default -> sayAndClose(socket, in, null);
             }
         } catch (IOException | RuntimeException e) {
@@ -137,8 +139,24 @@ public final class FuzzingServer implements AutoCloseable {
         }
     }
 
-    private void runCase(Socket socket, InputStream in, Map<String, String> query, ClientHandshake.Exchange exchange)
-            throws IOException {
+    /** The case's accept rule applied to the client's offers (sections 12, 13), or null: no extension. */
+    private Pmd.Params negotiate(String path, Map<String, String> query, String extensions) {
+        CaseDef def = path.equals("/runCase") ? caseOf(query) : null;
+        Pmd.Spec spec = def == null ? null : Catalog.sectionOf(def).deflate(def);
+        return spec == null ? null : Pmd.accept(spec.acceptRule(), Pmd.offers(extensions));
+    }
+
+    private CaseDef caseOf(Map<String, String> query) {
+        try {
+            int n = Integer.parseInt(query.getOrDefault("case", "0"));
+            return n < 1 || n > cases.size() ? null : cases.get(n - 1);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void runCase(Socket socket, InputStream in, Map<String, String> query, ClientHandshake.Exchange exchange,
+                         Pmd.Params deflate) throws IOException {
         int n = Integer.parseInt(query.getOrDefault("case", "0"));
         String agent = query.getOrDefault("agent", "client");
         if (n < 1 || n > cases.size()) {
@@ -149,17 +167,18 @@ public final class FuzzingServer implements AutoCloseable {
         java.util.concurrent.CompletableFuture<Void> graded = new java.util.concurrent.CompletableFuture<>();
         grading.add(graded);
         try {
-            record(def, agent, socket, in, exchange);
+            record(def, agent, socket, in, exchange, deflate);
         } finally {
             graded.complete(null);
             grading.remove(graded);
         }
     }
 
-    private void record(CaseDef def, String agent, Socket socket, InputStream in, ClientHandshake.Exchange exchange)
-            throws IOException {
+    private void record(CaseDef def, String agent, Socket socket, InputStream in, ClientHandshake.Exchange exchange,
+                        Pmd.Params deflate) throws IOException {
         CaseScript script = new CaseScript(def.behaviour().get());
         Fuzzer fuzzer = new Fuzzer(Fuzzer.Role.SERVER, socket, in, script);
+        fuzzer.deflate = deflate == null ? null : new Pmd.Codec(deflate, true);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("httpRequest", exchange.request());
         extra.put("httpResponse", exchange.response());

@@ -8,16 +8,21 @@ final class PeerRules {
     private PeerRules() {
     }
 
-    /** Why this frame breaks the protocol, or null; {@code inMessage}: a fragmented message is open. */
-    static String violation(Wire.Frame f, Fuzzer.Role role, boolean inMessage) {
+    /**
+     * Why this frame breaks the protocol, or null; {@code inMessage}: a fragmented message is
+     * open; {@code deflate}: permessage-deflate was negotiated, so RSV1 may mark the first frame
+     * of a data message (RFC 7692 §6), and nothing else.
+     */
+    static String violation(Wire.Frame f, Fuzzer.Role role, boolean inMessage, boolean deflate) {
         if (role == Fuzzer.Role.CLIENT && f.masked()) {
             return "server sent a masked frame";
         }
         if (role == Fuzzer.Role.SERVER && !f.masked()) {
             return "client sent an unmasked frame";
         }
-        if (f.rsv() != 0) {
-            return "RSV bits set without a negotiated extension";
+        boolean rsv1Allowed = deflate && (f.opcode() == Wire.TEXT || f.opcode() == Wire.BINARY);
+        if (f.rsv() != 0 && !(rsv1Allowed && f.rsv() == 4)) {
+            return deflate ? "RSV bits other than RSV1 on the first frame of a data message" : "RSV bits set without a negotiated extension";
         }
         int op = f.opcode();
         if ((op > 2 && op < 8) || op > 10) {

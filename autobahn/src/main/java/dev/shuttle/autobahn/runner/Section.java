@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * One section of the catalog ("1 Framing", "6 UTF-8 Handling"...). Sections register in
- * {@link Catalog#SECTIONS}; those that need permessage-deflate (12, 13) say so and report
- * UNIMPLEMENTED when the peer does not accept the extension.
+ * {@link Catalog#SECTIONS}; those that need permessage-deflate (12, 13) give each case's offers
+ * and accept rule, and report UNIMPLEMENTED when the peer does not take the extension.
  */
 public abstract class Section {
     private final List<CaseDef> cases = new ArrayList<>();
@@ -15,9 +15,9 @@ public abstract class Section {
 
     public abstract String title();
 
-    /** Whether the section's cases offer permessage-deflate in the opening handshake. */
-    public boolean needsDeflate() {
-        return false;
+    /** What the case negotiates (offers as a client, accept rule as a server), or null: no extension. */
+    public Pmd.Spec deflate(CaseDef c) {
+        return null;
     }
 
     public final List<CaseDef> cases() {

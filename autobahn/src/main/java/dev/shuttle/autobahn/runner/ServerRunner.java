@@ -42,7 +42,8 @@ public final class ServerRunner {
         String host = url.getHost();
         int port = url.getPort() < 0 ? 80 : url.getPort();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        Section section = Catalog.sectionOf(def);
+        Pmd.Spec spec = Catalog.sectionOf(def).deflate(def);
+        Pmd.Params deflate;
         Socket socket = new Socket();
         ClientHandshake.Exchange exchange;
         InputStream in;
@@ -53,7 +54,9 @@ public final class ServerRunner {
             in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
             socket.setSoTimeout(CONNECT_TIMEOUT_MS);
             exchange = ClientHandshake.perform(socket.getOutputStream(), in, host, port, path,
-                    section.needsDeflate() ? "permessage-deflate; client_max_window_bits" : null);
+                    spec == null ? null : spec.offerHeader());
+            deflate = Pmd.answer(ClientHandshake.header(exchange.response().split("\r\n"), "sec-websocket-extensions"),
+                    spec == null ? java.util.List.of() : spec.offers());
             socket.setSoTimeout(0);
         } catch (IOException e) {
             closeQuietly(socket);
@@ -63,6 +66,7 @@ public final class ServerRunner {
         Fuzzer fuzzer;
         try {
             fuzzer = new Fuzzer(Fuzzer.Role.CLIENT, socket, in, script);
+            fuzzer.deflate = deflate == null ? null : new Pmd.Codec(deflate, false);
         } catch (IOException e) {
             closeQuietly(socket);
             return CaseResult.notOpened(def, agent, e.toString(), Map.of());
@@ -70,6 +74,9 @@ public final class ServerRunner {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("httpRequest", exchange.request());
         extra.put("httpResponse", exchange.response());
+        if (deflate != null && Pmd.mismatch(deflate, spec.offers()) != null) {
+            extra.put("permessageDeflateNote", Pmd.mismatch(deflate, spec.offers()));
+        }
         try {
             java.util.concurrent.CompletableFuture<Void> done = fuzzer.start();
             try {
