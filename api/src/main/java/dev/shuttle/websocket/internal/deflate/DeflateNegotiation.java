@@ -105,7 +105,7 @@ public final class DeflateNegotiation {
         // corrupt every message after the first; a window we keep costs only memory.
         boolean clientNoContextTakeover = seen.contains(CLIENT_NO_CONTEXT_TAKEOVER);
         return new DeflateParams(serverNoContextTakeover || lowMemory, clientNoContextTakeover,
-                DeflateParams.MAX_WINDOW_BITS, DeflateParams.MAX_WINDOW_BITS);
+                DeflateParams.MAX_WINDOW_BITS, DeflateParams.MAX_WINDOW_BITS, seen.contains(SERVER_MAX_WINDOW_BITS));
     }
 
     // ---------------------------------------------------------------- client

@@ -30,7 +30,9 @@ class DeflateNegotiationTest {
             "permessage-deflate; client_max_window_bits → permessage-deflate",
             "permessage-deflate; client_max_window_bits=10 → permessage-deflate",
             "permessage-deflate; client_max_window_bits=\"8\" → permessage-deflate",
-            "permessage-deflate; server_max_window_bits=15 → permessage-deflate",
+            // §7.1.2.1: an accepted server_max_window_bits is answered (Autobahn 13.4.x, 13.6.x offers)
+            "permessage-deflate; server_max_window_bits=15 → permessage-deflate; server_max_window_bits=15",
+            "permessage-deflate; client_no_context_takeover; client_max_window_bits; server_max_window_bits=15 → permessage-deflate; client_no_context_takeover; server_max_window_bits=15",
             "permessage-deflate; server_no_context_takeover → permessage-deflate; server_no_context_takeover",
             "permessage-deflate; client_no_context_takeover → permessage-deflate; client_no_context_takeover",
             "permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits → permessage-deflate; server_no_context_takeover; client_no_context_takeover",
