@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -24,7 +22,6 @@ import dev.shuttle.websocket.internal.client.SentRequest;
 import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
 import dev.shuttle.websocket.internal.handshake.ClientHandshake;
 import dev.shuttle.websocket.internal.session.Connection;
-import dev.shuttle.websocket.internal.session.LambdaHandler;
 
 /**
  * A WebSocket client on the same engine as the server: each connection has its own reader
@@ -64,10 +61,10 @@ public final class WebSocketClient {
     private final Connector.Settings settings;
 
     private WebSocketClient(Builder b) {
-        this.handler = b.handler != null ? b.handler : b.lambdas;
+        this.handler = b.builtHandler();
         // The connection's PerMessageDeflate reads level and threshold from its Options.
-        this.options = b.options.toBuilder().compression(b.compression).build();
-        this.settings = new Connector.Settings(b.connectTimeout, b.options.handshakeTimeout(), b.origin,
+        this.options = b.builtOptions().toBuilder().compression(b.compression).build();
+        this.settings = new Connector.Settings(b.connectTimeout, b.builtOptions().handshakeTimeout(), b.origin,
                 List.copyOf(b.subprotocols), extensionOffer(b), List.copyOf(b.headers), b.sslContext,
                 b.sslParameters, b.hostnameVerification);
     }
@@ -143,10 +140,7 @@ public final class WebSocketClient {
     }
 
     /** Builder of {@link WebSocketClient}. Callbacks left unset do nothing (pings are still answered). */
-    public static final class Builder {
-        private final LambdaHandler lambdas = new LambdaHandler();
-        private WebSocketHandler handler;
-        private Options options = Options.defaults();
+    public static final class Builder extends EndpointBuilder<Builder> {
         private Compression compression = Compression.disabled();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String origin;
@@ -160,50 +154,8 @@ public final class WebSocketClient {
         private Builder() {
         }
 
-        /** Uses a whole handler instead of the single callbacks below (they are then ignored). */
-        public Builder handler(WebSocketHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
-            return this;
-        }
-
-        public Builder onOpen(Consumer<WebSocket> onOpen) {
-            lambdas.onOpen = Objects.requireNonNull(onOpen);
-            return this;
-        }
-
-        public Builder onData(WebSocketHandler.DataCallback onData) {
-            lambdas.onData = Objects.requireNonNull(onData);
-            return this;
-        }
-
-        public Builder onPing(BiConsumer<WebSocket, byte[]> onPing) {
-            lambdas.onPing = Objects.requireNonNull(onPing);
-            return this;
-        }
-
-        public Builder onPong(BiConsumer<WebSocket, byte[]> onPong) {
-            lambdas.onPong = Objects.requireNonNull(onPong);
-            return this;
-        }
-
-        public Builder onFrame(BiConsumer<WebSocket, Frame> onFrame) {
-            lambdas.onFrame = Objects.requireNonNull(onFrame);
-            return this;
-        }
-
-        public Builder onError(BiConsumer<WebSocket, Throwable> onError) {
-            lambdas.onError = Objects.requireNonNull(onError);
-            return this;
-        }
-
-        public Builder onClose(WebSocketHandler.CloseCallback onClose) {
-            lambdas.onClose = Objects.requireNonNull(onClose);
-            return this;
-        }
-
-        /** Limits and timeouts; {@link Options#handshakeTimeout()} bounds TLS and the HTTP upgrade together. */
-        public Builder options(Options options) {
-            this.options = Objects.requireNonNull(options, "options");
+        @Override
+        Builder self() {
             return this;
         }
 

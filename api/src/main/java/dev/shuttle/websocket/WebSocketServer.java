@@ -13,15 +13,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import dev.shuttle.websocket.internal.handshake.Handshake;
 import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
 import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
 import dev.shuttle.websocket.internal.session.Connection;
-import dev.shuttle.websocket.internal.session.LambdaHandler;
 import dev.shuttle.websocket.spi.Transport;
 import dev.shuttle.websocket.spi.Upgrade;
 import dev.shuttle.websocket.standalone.Listener;
@@ -50,8 +47,8 @@ public final class WebSocketServer {
     private final Set<WebSocket> connectionsView = Collections.unmodifiableSet(connections);
 
     private WebSocketServer(Builder b) {
-        this.handler = b.handler != null ? b.handler : b.lambdas;
-        this.options = b.options;
+        this.handler = b.builtHandler();
+        this.options = b.builtOptions();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.subprotocols = List.copyOf(b.subprotocols);
         this.upgradeHook = b.upgradeHook;
@@ -228,10 +225,7 @@ public final class WebSocketServer {
     }
 
     /** Builder of {@link WebSocketServer}. Callbacks left unset do nothing (pings are still answered). */
-    public static final class Builder {
-        private final LambdaHandler lambdas = new LambdaHandler();
-        private WebSocketHandler handler;
-        private Options options = Options.defaults();
+    public static final class Builder extends EndpointBuilder<Builder> {
         private final List<String> allowedOrigins = new ArrayList<>();
         private final List<String> subprotocols = new ArrayList<>();
         private UpgradeHook upgradeHook;
@@ -239,49 +233,8 @@ public final class WebSocketServer {
         private Builder() {
         }
 
-        /** Uses a whole handler instead of the single callbacks below (they are then ignored). */
-        public Builder handler(WebSocketHandler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
-            return this;
-        }
-
-        public Builder onOpen(Consumer<WebSocket> onOpen) {
-            lambdas.onOpen = Objects.requireNonNull(onOpen);
-            return this;
-        }
-
-        public Builder onData(WebSocketHandler.DataCallback onData) {
-            lambdas.onData = Objects.requireNonNull(onData);
-            return this;
-        }
-
-        public Builder onPing(BiConsumer<WebSocket, byte[]> onPing) {
-            lambdas.onPing = Objects.requireNonNull(onPing);
-            return this;
-        }
-
-        public Builder onPong(BiConsumer<WebSocket, byte[]> onPong) {
-            lambdas.onPong = Objects.requireNonNull(onPong);
-            return this;
-        }
-
-        public Builder onFrame(BiConsumer<WebSocket, Frame> onFrame) {
-            lambdas.onFrame = Objects.requireNonNull(onFrame);
-            return this;
-        }
-
-        public Builder onError(BiConsumer<WebSocket, Throwable> onError) {
-            lambdas.onError = Objects.requireNonNull(onError);
-            return this;
-        }
-
-        public Builder onClose(WebSocketHandler.CloseCallback onClose) {
-            lambdas.onClose = Objects.requireNonNull(onClose);
-            return this;
-        }
-
-        public Builder options(Options options) {
-            this.options = Objects.requireNonNull(options, "options");
+        @Override
+        Builder self() {
             return this;
         }
 

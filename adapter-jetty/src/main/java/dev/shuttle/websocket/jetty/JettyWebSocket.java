@@ -77,7 +77,7 @@ public final class JettyWebSocket {
             refuse(response, callback, 400, Map.of(), "WebSocket needs HTTP/1.1");
             return;
         }
-        Upgrade upgrade = server.upgrade(new JettyRequestView(request));
+        Upgrade upgrade = server.upgrade(JettyRequestView.of(request));
         if (!upgrade.accepted()) {
             refuse(response, callback, upgrade.status(), upgrade.headers(), upgrade.body());
             return;

@@ -31,8 +31,9 @@ import jakarta.servlet.http.WebConnection;
  * buffer. So:
  * <ul>
  * <li>Input is read on the container's thread, inside {@code onDataAvailable}, into a queue
- * of fresh arrays that the engine's reader takes; the reader never touches the input stream,
- * except to resume after a pause (below).</li>
+ * of fresh arrays that the engine's reader takes; the reader never touches the input stream.
+ * A reader that resumed a paused stream from its own thread corrupted data under load (a 1 MiB
+ * echo differed past 256 KiB), so there is no pause: a peer too far ahead is failed instead.</li>
  * <li>Output is written only after the first {@code onWritePossible}, and after a write that
  * leaves {@code isReady()} false, only after the next one.</li>
  * </ul>
@@ -45,10 +46,12 @@ final class ServletTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private static final int CHUNK = 16 * 1024;
     /**
-     * Inbound backpressure: above this many queued bytes the container thread stops reading and
-     * leaves the rest in the container and the kernel (TCP flow control); the reader resumes.
+     * Input is only ever read on the container's thread: Undertow's upgraded stream is not safe to
+     * touch from another one (see {@link #drain}), so the reader cannot resume a paused stream and
+     * there is no pause. Instead a peer that runs this far ahead of the application is failed,
+     * which keeps the memory bounded.
      */
-    private static final int HIGH_WATER = 256 * 1024;
+    static final int MAX_QUEUED_INPUT = 16 * 1024 * 1024;
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -64,8 +67,6 @@ final class ServletTransport implements Transport {
     /** The chunk the reader is taking from, and how far; reader thread only. */
     private byte[] head;
     private int headPos;
-    /** The container thread stopped reading at HIGH_WATER with the stream still ready: ours to resume. */
-    private volatile boolean paused;
     /** Set after the last chunk is queued: end of stream once the queue is empty. */
     private volatile boolean inputEnded;
     private volatile Throwable readError;
@@ -100,12 +101,6 @@ final class ServletTransport implements Transport {
         // Read the end flag before the queue: it is set after the last chunk is queued.
         boolean ended = inputEnded;
         byte[] h = head != null ? head : inbound.poll();
-        if (h == null && paused && !ended) {
-            paused = false;
-            drain(); // the container left the stream ready to us (see drain)
-            ended = inputEnded;
-            h = inbound.poll();
-        }
         if (h == null) {
             if (readError != null) {
                 throw new IOException("reading failed", readError);
@@ -126,22 +121,16 @@ final class ServletTransport implements Transport {
     }
 
     /**
-     * Reads what the input stream has into the queue, by its owner: the container thread in
-     * onDataAvailable, or the reader after a pause, when the container thread left the stream
-     * ready with reads suspended (Undertow then touches it again only after a read of ours
-     * returns it). Stops at HIGH_WATER, or when isReady() turns false, which hands the stream
-     * back to the container and arms onDataAvailable.
-     * <p>
-     * Residual risk, reader-resume path only: in Undertow, the {@code isReady()} that follows a
-     * read that handed the stream back reads a plain field its I/O thread may be setting. It
-     * needs a peer outpacing the application by HIGH_WATER and a preemption in that window.
+     * Reads everything the input stream has into the queue, on the container's thread inside
+     * onDataAvailable: until isReady() turns false, which hands the stream back to the container
+     * and arms the next onDataAvailable. Undertow's upgraded streams keep their state in plain
+     * fields its I/O thread changes around our callbacks, so no other thread may call them.
      */
     private void drain() {
         try {
             while (in.isReady()) {
-                if (queued.get() >= HIGH_WATER) {
-                    paused = true;
-                    break;
+                if (queued.get() >= MAX_QUEUED_INPUT) {
+                    throw new IOException("the peer is more than " + MAX_QUEUED_INPUT + " bytes ahead of the application");
                 }
                 byte[] chunk = new byte[Math.max(1, Math.min(in.available(), CHUNK))];
                 int n = in.read(chunk, 0, chunk.length);
@@ -154,9 +143,7 @@ final class ServletTransport implements Transport {
                     inbound.add(n == chunk.length ? chunk : Arrays.copyOf(chunk, n));
                 }
             }
-            if (!paused && in.isFinished()) {
-                inputEnded = true;
-            }
+            // The end of input arrives as read() == -1 or onAllDataRead.
         } catch (IOException | RuntimeException e) {
             readError = e;
         }
@@ -167,7 +154,7 @@ final class ServletTransport implements Transport {
     public void awaitReadable(long timeoutNanos) throws IOException {
         reader = Thread.currentThread();
         if (readable.getAndSet(false) || closed.get() || inputEnded || readError != null
-                || head != null || !inbound.isEmpty() || paused) {
+                || head != null || !inbound.isEmpty()) {
             return;
         }
         if (timeoutNanos > 0) {

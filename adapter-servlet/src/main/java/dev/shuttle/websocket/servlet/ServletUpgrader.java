@@ -59,8 +59,7 @@ final class ServletUpgrader {
             refuse(response, 400, Map.of(), "WebSocket needs HTTP/1.1");
             return;
         }
-        ServletRequestView view = new ServletRequestView(request);
-        Upgrade upgrade = server.upgrade(view);
+        Upgrade upgrade = server.upgrade(ServletRequestView.of(request));
         if (!upgrade.accepted()) {
             refuse(response, upgrade.status(), upgrade.headers(), upgrade.body());
             return;
@@ -73,7 +72,7 @@ final class ServletUpgrader {
         }
         ShuttleUpgradeHandler handler = request.upgrade(ShuttleUpgradeHandler.class);
         // The container calls init() only after service() returns, so this comes first.
-        handler.prepare(upgrade, view.remoteAddress(), view.localAddress(), request.isSecure());
+        handler.prepare(upgrade, ServletRequestView.remoteAddress(request), ServletRequestView.localAddress(request), request.isSecure());
     }
 
     private static void refuse(HttpServletResponse response, int status, Map<String, String> headers, String body)

@@ -1,41 +1,33 @@
 package dev.shuttle.websocket.undertow;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.shuttle.websocket.HandshakeRequest;
+import dev.shuttle.websocket.spi.RequestCopy;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 
 /**
- * The {@link HandshakeRequest} view of an Undertow exchange. Values are copied when the view is
- * made: the connection keeps the view after the upgrade, when Undertow recycles the exchange.
+ * An Undertow exchange as the api's {@link HandshakeRequest}: a copy, since Undertow recycles the
+ * exchange after the upgrade.
  */
-final class ExchangeRequest implements HandshakeRequest {
-    private final String method;
-    private final String path;
-    private final String query;
-    private final List<String> names;
-    /** Per header name (as received), its values; looked up case-insensitively. */
-    private final List<List<String>> values;
-    private final InetSocketAddress remoteAddress;
+final class ExchangeRequest {
+    private ExchangeRequest() {
+    }
 
-    ExchangeRequest(HttpServerExchange exchange) {
-        this.method = exchange.getRequestMethod().toString();
-        this.path = rawPath(exchange);
+    static HandshakeRequest of(HttpServerExchange exchange) {
         // Undertow keeps "" for both "/x" and "/x?": an empty query reads as no query.
         String q = exchange.getQueryString();
-        this.query = q == null || q.isEmpty() ? null : q;
-        this.names = new ArrayList<>();
-        this.values = new ArrayList<>();
-        for (HeaderValues header : exchange.getRequestHeaders()) {
-            names.add(header.getHeaderName().toString());
-            values.add(List.copyOf(header));
-        }
         // The TCP peer, not getSourceAddress(): a ProxyPeerAddressHandler rewrites that one
         // from X-Forwarded-For, and the contract promises the socket's peer.
-        this.remoteAddress = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
+        RequestCopy.Builder copy = RequestCopy.builder(exchange.getRequestMethod().toString(), rawPath(exchange),
+                q == null || q.isEmpty() ? null : q, exchange.getConnection().getPeerAddress(InetSocketAddress.class));
+        for (HeaderValues header : exchange.getRequestHeaders()) {
+            for (String value : header) {
+                copy.header(header.getHeaderName().toString(), value);
+            }
+        }
+        return copy.build();
     }
 
     /**
@@ -50,45 +42,5 @@ final class ExchangeRequest implements HandshakeRequest {
             uri = slash < 0 ? "/" : uri.substring(slash);
         }
         return uri.isEmpty() ? "/" : uri;
-    }
-
-    @Override
-    public String method() {
-        return method;
-    }
-
-    @Override
-    public String path() {
-        return path;
-    }
-
-    @Override
-    public String query() {
-        return query;
-    }
-
-    @Override
-    public List<String> headers(String name) {
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equalsIgnoreCase(name)) {
-                return values.get(i);
-            }
-        }
-        return List.of();
-    }
-
-    @Override
-    public List<String> headerNames() {
-        return List.copyOf(names);
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public String toString() {
-        return method + " " + path + (query == null ? "" : "?" + query) + " from " + remoteAddress;
     }
 }

@@ -104,7 +104,7 @@ public final class UndertowWebSocket {
         }
 
         private void upgrade(HttpServerExchange exchange) {
-            Upgrade upgrade = server.upgrade(new ExchangeRequest(exchange));
+            Upgrade upgrade = server.upgrade(ExchangeRequest.of(exchange));
             HeaderMap responseHeaders = exchange.getResponseHeaders();
             for (Map.Entry<String, String> h : upgrade.headers().entrySet()) {
                 responseHeaders.put(new HttpString(h.getKey()), h.getValue());
