@@ -69,7 +69,11 @@ public final class Options {
         return maxMessageSize;
     }
 
-    /** Bytes of encoded frames that may wait in a connection's outbound queue before {@link #overflowPolicy()} applies. */
+    /**
+     * Bytes that may wait in a connection's outbound queue before {@link #overflowPolicy()}
+     * applies: the encoded frames plus about 100 bytes per queued frame for its bookkeeping, so
+     * that many tiny messages are bounded by the memory they really take.
+     */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
     }

@@ -98,7 +98,7 @@ public interface WebSocket {
     /** True until a close frame was sent or received, or the connection dropped. */
     boolean isOpen();
 
-    /** Encoded bytes waiting in the outbound queue. */
+    /** Bytes waiting in the outbound queue: encoded frames plus a fixed cost per queued frame (see {@link Options#maxQueuedBytes()}). */
     long queuedBytes();
 
     /** A snapshot of this connection's counters. */

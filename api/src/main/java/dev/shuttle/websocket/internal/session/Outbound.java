@@ -41,6 +41,12 @@ final class Outbound {
      * only some of several pings), so the control lane stays bounded too.
      */
     static final int MAX_QUEUED_CONTROL_BYTES = 64 * 1024;
+    /**
+     * What one queued frame costs beyond its bytes (its buffer object, array header and queue
+     * node), charged against {@link Options#maxQueuedBytes()} so that a flood of tiny messages is
+     * bounded by real memory, not by a fraction of it.
+     */
+    static final int FRAME_OVERHEAD = 96;
     /** Bytes per gathering write, so one batch does not hold the socket for long. */
     private static final long MAX_BATCH_BYTES = 1 << 20;
 
@@ -96,7 +102,7 @@ final class Outbound {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
-        int size = frame.remaining();
+        int size = frame.remaining() + FRAME_OVERHEAD;
         if (!reserve(size)) {
             switch (policy) {
                 case DROP:
@@ -148,7 +154,7 @@ final class Outbound {
             queuedControlBytes.addAndGet(frame.remaining());
             control.offer(frame);
         } else {
-            queuedBytes.addAndGet(frame.remaining());
+            queuedBytes.addAndGet(frame.remaining() + FRAME_OVERHEAD);
             data.offer(frame);
         }
         signal();
@@ -249,7 +255,7 @@ final class Outbound {
                     }
                     batch[n++] = b;
                     bytes += b.remaining();
-                    dataBytes += size;
+                    dataBytes += size + FRAME_OVERHEAD;
                     int op = opcode(b);
                     if (op == 0x8) {
                         closeInBatch = true;

@@ -54,6 +54,8 @@ final class Reader implements Runnable {
     private final long maxMessageSize;
     private volatile Thread thread;
 
+    /** The last read returned bytes: the next one would follow without the reader having waited. */
+    private boolean readWithoutWaiting;
     /** The borrowed buffer in read mode (position..limit = unparsed bytes), or null while idle. */
     private ByteBuffer buf;
 
@@ -318,15 +320,23 @@ final class Reader implements Runnable {
             }
             int limit = buf.limit();
             buf.position(limit).limit(buf.capacity());
+            if (readWithoutWaiting) {
+                // Virtual threads are not preempted: a reader whose socket always has bytes (a
+                // flooding peer) would keep its carrier forever and starve the drainers it starts,
+                // and every other connection. Reading again without having waited, it steps aside.
+                Thread.yield();
+            }
             int n = c.transport.read(buf);
             buf.limit(buf.position()).position(0);
             if (n > 0) {
+                readWithoutWaiting = true;
                 timers.onRead(System.nanoTime());
                 return true;
             }
             if (n < 0) {
                 return false;
             }
+            readWithoutWaiting = false;
             releaseEmptyBuffer();
             awaitReadable();
         }
