@@ -4,7 +4,11 @@ package dev.shuttle.websocket;
 public enum SendResult {
     /** Queued; the writer will send it in order. */
     QUEUED,
-    /** The queue was full and the policy is {@link OverflowPolicy#DROP}; not sent. */
+    /**
+     * Not sent: the queue was full and the policy is {@link OverflowPolicy#DROP}; or, for a ping
+     * or pong, 64 KiB of control frames were already waiting (a peer that floods us with pings and
+     * does not read the answers).
+     */
     DROPPED,
     /** The queue stayed full for the whole {@link Options#blockTimeout()}; not sent. */
     TIMED_OUT,

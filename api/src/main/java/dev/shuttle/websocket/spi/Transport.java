@@ -23,8 +23,12 @@ public interface Transport {
 
     /**
      * Parks the calling thread until {@link #read} may return data or end of stream, or until
-     * the timeout passes. It may return early for no reason (for example when the engine
-     * unparks its reader to look at a timer): callers try a read and wait again.
+     * the timeout passes. It may return early for no reason: callers try a read and wait again.
+     * <p>
+     * It must wait with {@link java.util.concurrent.locks.LockSupport#park} (or {@code parkNanos})
+     * and return on any unpark: the engine wakes its reader with {@code LockSupport.unpark} when a
+     * close is queued from another thread, so that the close timeout starts. A wait on a
+     * {@code Condition} or a future would sleep through that.
      *
      * @param timeoutNanos the longest wait; 0 or less means no limit
      */

@@ -205,7 +205,7 @@ public class Connection implements WebSocket {
         ByteBuffer encoded = allocateFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p.length);
         encoded.put(p).flip();
         return switch (frame.opcode()) {
-            case PING, PONG -> outbound.offerControl(encoded) ? SendResult.QUEUED : SendResult.CLOSED;
+            case PING, PONG -> outbound.offerControl(encoded);
             case CLOSE -> {
                 close(frame.closeCode(), frame.closeReason());
                 yield SendResult.QUEUED;
@@ -229,7 +229,7 @@ public class Connection implements WebSocket {
         if (p.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("a control frame carries at most 125 bytes (RFC 6455 §5.5): " + p.length);
         }
-        return outbound.offerControl(encode(true, opcode.code(), p, 0, p.length)) ? SendResult.QUEUED : SendResult.CLOSED;
+        return outbound.offerControl(encode(true, opcode.code(), p, 0, p.length));
     }
 
     private SendResult sendData(ByteBuffer frame, int payloadLength) {

@@ -33,6 +33,12 @@ import dev.shuttle.websocket.spi.Transport;
 final class Outbound {
     /** Buffers per gathering write; more than enough to coalesce a burst of small messages. */
     private static final int MAX_BATCH = 64;
+    /**
+     * Pings and pongs waiting to be written. Beyond this a peer is flooding us with pings it does
+     * not read the answers to; further pongs are dropped (RFC 6455 §5.5.3 lets an endpoint answer
+     * only some of several pings), so the control lane stays bounded too.
+     */
+    static final int MAX_QUEUED_CONTROL_BYTES = 64 * 1024;
     /** Bytes per gathering write, so one batch does not hold the socket for long. */
     private static final long MAX_BATCH_BYTES = 1 << 20;
 
@@ -47,18 +53,19 @@ final class Outbound {
     private final ConcurrentLinkedQueue<ByteBuffer> data = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ByteBuffer> control = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicLong queuedControlBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
     private volatile boolean finished;
     private final Runnable drainTask = this::drain;
 
-    // BLOCK policy only: producers waiting for room. The lock is never held across I/O.
-    private final ReentrantLock roomLock = new ReentrantLock();
-    private final Condition room = roomLock.newCondition();
+    // BLOCK policy only (null otherwise, to keep idle connections small): producers waiting for
+    // room. The lock is never held across I/O.
+    private final ReentrantLock roomLock;
+    private final Condition room;
     private volatile int waiters;
 
     // Drainer-owned (one drainer at a time; the draining flag's CAS orders the hand-over).
-    private final ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
     private boolean midMessage;
 
     Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
@@ -68,6 +75,8 @@ final class Outbound {
         this.policy = options.overflowPolicy();
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
+        this.roomLock = policy == OverflowPolicy.BLOCK ? new ReentrantLock() : null;
+        this.room = roomLock != null ? roomLock.newCondition() : null;
     }
 
     long queuedBytes() {
@@ -106,14 +115,19 @@ final class Outbound {
         return SendResult.QUEUED;
     }
 
-    /** Queues a ping or pong ahead of queued messages; false once nothing more may be sent. */
-    boolean offerControl(ByteBuffer frame) {
+    /** Queues a ping or pong ahead of queued messages. */
+    SendResult offerControl(ByteBuffer frame) {
         if (finished || owner.closeState().closeQueued()) {
-            return false;
+            return SendResult.CLOSED;
+        }
+        int size = frame.remaining();
+        if (queuedControlBytes.addAndGet(size) > MAX_QUEUED_CONTROL_BYTES) {
+            queuedControlBytes.addAndGet(-size);
+            return SendResult.DROPPED;
         }
         control.offer(frame);
         signal();
-        return true;
+        return SendResult.QUEUED;
     }
 
     /**
@@ -123,6 +137,7 @@ final class Outbound {
     void offerClose(ByteBuffer frame, boolean urgent) {
         if (urgent) {
             discardData();
+            queuedControlBytes.addAndGet(frame.remaining());
             control.offer(frame);
         } else {
             queuedBytes.addAndGet(frame.remaining());
@@ -173,7 +188,7 @@ final class Outbound {
     }
 
     private void wakeWaiters() {
-        if (waiters > 0) {
+        if (roomLock != null && waiters > 0) {
             roomLock.lock();
             try {
                 room.signalAll();
@@ -190,6 +205,8 @@ final class Outbound {
     }
 
     private void drain() {
+        // Per burst rather than per connection: an idle connection then holds no batch array.
+        ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
         try {
             while (true) {
                 if (finished) {
@@ -198,12 +215,14 @@ final class Outbound {
                 int n = 0;
                 long bytes = 0;
                 long dataBytes = 0;
+                long controlBytes = 0;
                 boolean closeInBatch = false;
                 ByteBuffer b;
                 if (!midMessage) {
                     while (n < MAX_BATCH && (b = control.poll()) != null) {
                         batch[n++] = b;
                         bytes += b.remaining();
+                        controlBytes += b.remaining();
                         if (opcode(b) == 0x8) {
                             closeInBatch = true;
                             break;
@@ -242,11 +261,11 @@ final class Outbound {
                         mask(batch[i]);
                     }
                 }
-                ByteBuffer[] out = n == MAX_BATCH ? batch : Arrays.copyOf(batch, n);
-                Arrays.fill(batch, 0, n, null);
-                transport.write(out);
+                transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
+                Arrays.fill(batch, 0, n, null); // written: let the frames go
                 owner.countWritten();
                 queuedBytes.addAndGet(-dataBytes);
+                queuedControlBytes.addAndGet(-controlBytes);
                 wakeWaiters();
                 if (closeInBatch) {
                     finished = true;
