@@ -24,6 +24,8 @@ final class IoLoop implements Runnable, FrameReader.Sink {
     /** Write rounds per connection per turn, so one connection cannot starve the others. */
     private static final int MAX_ROUNDS = 8;
 
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private final InetSocketAddress address;
     private final String host;
     private final String path;
@@ -40,6 +42,9 @@ final class IoLoop implements Runnable, FrameReader.Sink {
     /** Measurement window, by this loop's clock; set by the loop thread, read after join. */
     long measureStart;
     long measureEnd;
+    /** CPU time this thread used in the window: is the generator itself the bottleneck? */
+    long cpuStart;
+    long cpuEnd;
 
     IoLoop(InetSocketAddress address, String path, Scenario scenario, Control control) throws IOException {
         this.address = address;
@@ -108,9 +113,11 @@ final class IoLoop implements Runnable, FrameReader.Sink {
         if (from < Control.MEASURE && to >= Control.MEASURE) {
             scenario.reset();
             measureStart = now;
+            cpuStart = CPU.getCurrentThreadCpuTime();
         }
         if (to == Control.DONE) {
             measureEnd = now;
+            cpuEnd = CPU.getCurrentThreadCpuTime();
             return false;
         }
         return true;

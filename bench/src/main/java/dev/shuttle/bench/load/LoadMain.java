@@ -80,6 +80,7 @@ public final class LoadMain {
         }
 
         ServerStats.Sample after = null;
+        double serverCpu = -1;
         if (idle) {
             Thread.sleep((long) (settle * 1000));
             after = pid > 0 ? ServerStats.sample(pid, true) : null;
@@ -87,8 +88,12 @@ public final class LoadMain {
         } else {
             control.phase = Control.WARMUP;
             Thread.sleep((long) (warmup * 1000));
+            long cpu0 = pid > 0 ? ServerStats.cpuNanos(pid) : -1;
+            long t0 = System.nanoTime();
             control.phase = Control.MEASURE;
             Thread.sleep((long) (duration * 1000));
+            long cpu1 = pid > 0 ? ServerStats.cpuNanos(pid) : -1;
+            serverCpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / (double) (System.nanoTime() - t0) : -1;
         }
         stop(control, running);
         ServerStats.Sample end = !idle && pid > 0 ? ServerStats.sample(pid, false) : null;
@@ -96,12 +101,14 @@ public final class LoadMain {
         long messages = 0;
         long bytes = 0;
         double seconds = 0;
+        double loadCpu = 0;
         Histogram latency = new Histogram(3);
         for (IoLoop l : loops) {
             messages += l.scenario().messages;
             bytes += l.scenario().bytes;
             latency.add(l.scenario().latency);
             seconds = Math.max(seconds, (l.measureEnd - l.measureStart) / 1e9);
+            loadCpu += (l.cpuEnd - l.cpuStart) / (double) Math.max(1, l.measureEnd - l.measureStart);
         }
         StringBuilder r = new StringBuilder("RESULT scenario=" + name + " connections=" + connections
                 + " size=" + size + " opened=" + opened + " failed=" + control.failed.get() + " lost=" + control.lost.get());
@@ -109,6 +116,8 @@ public final class LoadMain {
             double perSecond = messages / seconds;
             r.append(String.format(Locale.ROOT, " msgs_per_s=%.0f mb_per_s=%.2f", perSecond, bytes / seconds / 1e6));
             out.printf(Locale.ROOT, "%s: %.0f msg/s, %.2f MB/s payload over %.1f s%n", name, perSecond, bytes / seconds / 1e6, seconds);
+            // Busy fractions of a core: a generator near 1.0 means the figure is the generator's limit.
+            r.append(String.format(Locale.ROOT, " load_cpu=%.2f server_cpu=%.2f", loadCpu, serverCpu));
             if (latency.getTotalCount() > 0) {
                 r.append(String.format(Locale.ROOT, " p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f",
                         latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,

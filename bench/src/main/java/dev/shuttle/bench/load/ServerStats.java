@@ -40,6 +40,22 @@ final class ServerStats {
         return new Sample(rss, hwm, heap);
     }
 
+    /** CPU time (user + system) the process used so far, in nanoseconds, from /proc/<pid>/stat; -1 if unreadable. */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);   // utime, stime (fields 14, 15)
+            return ticks * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** USER_HZ: 100 on every Linux we run on (getconf CLK_TCK). */
+    private static final long CLOCK_TICKS = 100;
+
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }

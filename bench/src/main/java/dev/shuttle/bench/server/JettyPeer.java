@@ -19,7 +19,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * messages) and the idle timeout (Jetty closes idle WebSockets after 30 s, which would end the
  * idle scenario early).
  */
-final class JettyPeer {
+public final class JettyPeer {
     private JettyPeer() {
     }
 
@@ -53,7 +53,7 @@ final class JettyPeer {
     }
 
     /** Sends each message back; the payload buffer is Jetty's and is released by the callback once written. */
-    static final class Echo implements Session.Listener.AutoDemanding {
+    public static final class Echo implements Session.Listener.AutoDemanding {
         private Session session;
 
         @Override
@@ -73,7 +73,7 @@ final class JettyPeer {
     }
 
     /** Sends each message to every open session; one copy of the payload, a view of it per session. */
-    static final class Broadcast implements Session.Listener.AutoDemanding {
+    public static final class Broadcast implements Session.Listener.AutoDemanding {
         private final Set<Session> sessions;
         private Session session;
 
