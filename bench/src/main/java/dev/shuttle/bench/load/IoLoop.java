@@ -240,7 +240,7 @@ final class IoLoop implements Runnable, FrameReader.Sink {
         }
     }
 
-    /** Offers every open, unblocked connection a chance to send; true if anything was written. */
+    /** Offers every open, unblocked connection a chance to send; true if one may still send more at once. */
     private boolean pollWrites() {
         boolean wrote = false;
         for (Conn c : conns) {
@@ -251,7 +251,10 @@ final class IoLoop implements Runnable, FrameReader.Sink {
         return wrote;
     }
 
-    /** Writes what the scenario has for {@code c} until it has nothing or the socket is full. */
+    /**
+     * Writes what the scenario has for {@code c} until it has nothing or the socket is full;
+     * returns true when something was written and the socket still has room.
+     */
     private boolean flush(Conn c) {
         boolean wrote = false;
         try {
@@ -268,7 +271,8 @@ final class IoLoop implements Runnable, FrameReader.Sink {
                         c.blocked = true;
                         c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
                     }
-                    return wrote;
+                    // A full socket is not a reason to spin: OP_WRITE tells us when there is room.
+                    return false;
                 }
             }
             if (c.blocked) {
