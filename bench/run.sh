@@ -16,8 +16,8 @@ cd "$(dirname "$0")/.."
 
 WARMUP=5 DURATION=10 CONNECTIONS=100 SIZE=22 IDLE_CONNECTIONS=10000 WINDOW=32 RATE=0
 SERVER_CPU=0 LOAD_CPU=1 PROFILE=""
-# Extension point: add "jetty servlet undertow" here as the adapters land (and in ShuttleServers).
-SHUTTLE_TRANSPORTS="builtin"
+# Extension point: a new transport needs a name here and an entry in ShuttleServers.TRANSPORTS.
+SHUTTLE_TRANSPORTS="builtin jetty servlet undertow"
 PEERS="jetty undertow netty"
 SERVERS=""
 while [[ $# -gt 0 ]]; do

@@ -30,6 +30,7 @@ public final class Options {
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
     private final boolean acceptUnmaskedFrames;
+    private final Compression compression;
 
     private Options(Builder b) {
         this.maxFramePayload = b.maxFramePayload;
@@ -43,6 +44,7 @@ public final class Options {
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
         this.acceptUnmaskedFrames = b.acceptUnmaskedFrames;
+        this.compression = b.compression;
     }
 
     public static Options defaults() {
@@ -115,6 +117,11 @@ public final class Options {
         return acceptUnmaskedFrames;
     }
 
+    /** permessage-deflate (RFC 7692) settings; default {@link Compression#defaults()} (enabled). */
+    public Compression compression() {
+        return compression;
+    }
+
     @Override
     public String toString() {
         return "Options[maxFramePayload=" + maxFramePayload + ", maxMessageSize=" + maxMessageSize
@@ -122,7 +129,7 @@ public final class Options {
                 + ", blockTimeout=" + blockTimeout + ", closeTimeout=" + closeTimeout
                 + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
                 + ", idleTimeout=" + idleTimeout + ", handshakeTimeout=" + handshakeTimeout
-                + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + "]";
+                + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + ", compression=" + compression + "]";
     }
 
     /** Builder of {@link Options}; every setter checks its argument. */
@@ -138,6 +145,7 @@ public final class Options {
         private Duration idleTimeout = Duration.ZERO;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
         private boolean acceptUnmaskedFrames;
+        private Compression compression = Compression.defaults();
 
         private Builder() {
         }
@@ -154,6 +162,7 @@ public final class Options {
             idleTimeout = o.idleTimeout;
             handshakeTimeout = o.handshakeTimeout;
             acceptUnmaskedFrames = o.acceptUnmaskedFrames;
+            compression = o.compression;
         }
 
         public Builder maxFramePayload(long bytes) {
@@ -208,6 +217,11 @@ public final class Options {
 
         public Builder acceptUnmaskedFrames(boolean accept) {
             acceptUnmaskedFrames = accept;
+            return this;
+        }
+
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 

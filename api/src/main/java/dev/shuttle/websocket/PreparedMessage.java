@@ -2,8 +2,12 @@ package dev.shuttle.websocket;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.Deflater;
 
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
+import dev.shuttle.websocket.internal.deflate.DeflateCodec;
+import dev.shuttle.websocket.internal.deflate.Zlib;
 
 /**
  * A message encoded once for sending to many connections: a server's frames carry no mask, so
@@ -13,11 +17,21 @@ import dev.shuttle.websocket.internal.codec.FrameEncoder;
  * for (WebSocket c : server.connections()) c.write(m);
  * }</pre>
  * A client connection, which must mask, encodes its own copy.
+ * <p>
+ * With permessage-deflate (RFC 7692) and no context takeover on the sending side, the message is
+ * also compressed once, on first need, and that compressed frame is shared the same way; with
+ * context takeover every connection compresses it with its own window.
  */
 public final class PreparedMessage {
     private final Opcode opcode;
     private final byte[] payload;
     private final ByteBuffer unmaskedFrame;
+    /** Marks "compressing does not make it smaller" in {@link #deflated}. */
+    private static final ByteBuffer NOT_SMALLER = ByteBuffer.allocate(0);
+    /** The compressed frame once computed (read-only), or NOT_SMALLER; null before. */
+    private volatile ByteBuffer deflated;
+    /** Makes a broadcast compress once even when many writers ask at the same moment; held for CPU work only. */
+    private final ReentrantLock deflateLock = new ReentrantLock();
 
     private PreparedMessage(Opcode opcode, byte[] payload) {
         this.opcode = opcode;
@@ -51,6 +65,43 @@ public final class PreparedMessage {
     /** The payload array itself, not a copy. */
     public byte[] payload() {
         return payload;
+    }
+
+    /**
+     * The whole unmasked frame compressed for permessage-deflate without context takeover (RSV1
+     * set, the §7.2.1 tail removed): a new read-only view over bytes compressed once, at the
+     * {@code level} (0..9) of the first call, and shared by every later call. Null when
+     * compressing does not make the payload smaller (then send {@link #unmaskedFrame()}).
+     * Connections call this themselves; it is public for adapters and tests.
+     */
+    public ByteBuffer deflatedFrame(int level) {
+        if (level < 0 || level > 9) {
+            throw new IllegalArgumentException("level must be 0..9: " + level);
+        }
+        ByteBuffer d = deflated;
+        if (d == null) {
+            deflateLock.lock();
+            try {
+                d = deflated;
+                if (d == null) {
+                    d = compress(level);
+                    deflated = d;
+                }
+            } finally {
+                deflateLock.unlock();
+            }
+        }
+        return d == NOT_SMALLER ? null : d.duplicate();
+    }
+
+    private ByteBuffer compress(int level) {
+        Deflater deflater = Zlib.borrowDeflater(level);
+        try {
+            ByteBuffer frame = DeflateCodec.compressFrame(deflater, payload, 0, payload.length, opcode.code(), false);
+            return frame.limit() - DeflateCodec.payloadOffset(frame) < payload.length ? frame.asReadOnlyBuffer() : NOT_SMALLER;
+        } finally {
+            Zlib.release(level, deflater);
+        }
     }
 
     /** The whole unmasked frame: a new read-only view over the shared bytes, positioned at its start. */

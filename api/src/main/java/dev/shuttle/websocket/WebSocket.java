@@ -51,7 +51,13 @@ public interface WebSocket {
     /** Queues a text message. */
     SendResult write(String text);
 
-    /** Queues a binary message; the array is not copied: do not change it afterwards. */
+    /**
+     * Queues a text message from bytes the caller guarantees to be valid UTF-8 (for example the
+     * {@code data} of a text {@code onData}): no decoding and encoding again. Copied.
+     */
+    SendResult writeText(byte[] utf8);
+
+    /** Queues a binary message (copied into the frame). */
     SendResult write(byte[] data);
 
     /** Queues a binary message of the buffer's remaining bytes (copied). */
@@ -63,7 +69,9 @@ public interface WebSocket {
     /**
      * Queues a raw frame, as built; the library adds the mask on a client. Data frames with
      * {@code fin=false} are yours to complete with continuation frames; other writers' messages
-     * may not be interleaved while you do, so keep one writer per fragmented message.
+     * may not be interleaved while you do, so keep one writer per fragmented message. Raw frames
+     * are never compressed; with permessage-deflate negotiated RSV1 belongs to the extension
+     * (RFC 7692 §6), so a frame with RSV1 is refused with an {@link IllegalArgumentException}.
      */
     SendResult writeFrame(Frame frame);
 

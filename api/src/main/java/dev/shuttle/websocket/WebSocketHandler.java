@@ -6,6 +6,18 @@ package dev.shuttle.websocket;
  * its own connection. Each method has a no-op default.
  */
 public interface WebSocketHandler {
+    /** {@code onData(connection, isBinary, data)}, for builders' {@code onData(...)}. */
+    @FunctionalInterface
+    interface DataCallback {
+        void onData(WebSocket connection, boolean isBinary, byte[] data);
+    }
+
+    /** {@code onClose(connection, code, reason, cause)}, for builders' {@code onClose(...)}. */
+    @FunctionalInterface
+    interface CloseCallback {
+        void onClose(WebSocket connection, int code, String reason, Throwable cause);
+    }
+
     /** The connection is open; it may be written to from here on. */
     default void onOpen(WebSocket connection) {
     }
@@ -28,7 +40,9 @@ public interface WebSocketHandler {
 
     /**
      * Every frame as received (unmasked, validated), before the library acts on it: the raw layer
-     * under the other callbacks, which still run.
+     * under the other callbacks, which still run. A frame of a compressed message
+     * (permessage-deflate) arrives as on the wire: RSV1 on the first one and the compressed
+     * payload; {@code onData} gets the inflated message.
      */
     default void onFrame(WebSocket connection, Frame frame) {
     }

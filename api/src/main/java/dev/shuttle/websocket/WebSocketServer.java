@@ -17,6 +17,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import dev.shuttle.websocket.internal.handshake.Handshake;
+import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
+import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
 import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.internal.session.LambdaHandler;
@@ -119,7 +121,13 @@ public final class WebSocketServer {
         if (subprotocol != null) {
             headers.put("Sec-WebSocket-Protocol", subprotocol);
         }
-        return new Accepted(request, Collections.unmodifiableMap(headers), subprotocol, attributes);
+        // RFC 7692 §5: accept the first permessage-deflate offer we can honour; its answer goes
+        // in the 101 and the same parameters configure the connection (no header, no extension).
+        DeflateParams deflate = DeflateNegotiation.select(request.headers("Sec-WebSocket-Extensions"), options.compression());
+        if (deflate != null) {
+            headers.put("Sec-WebSocket-Extensions", deflate.responseHeader());
+        }
+        return new Accepted(request, Collections.unmodifiableMap(headers), subprotocol, attributes, deflate);
     }
 
     /** Starts the built-in listener on a port of every interface. */
@@ -166,8 +174,11 @@ public final class WebSocketServer {
         private final Map<String, String> headers;
         private final String subprotocol;
         private final Map<String, Object> attributes;
+        private final DeflateParams deflate;
 
-        Accepted(HandshakeRequest request, Map<String, String> headers, String subprotocol, Map<String, Object> attributes) {
+        Accepted(HandshakeRequest request, Map<String, String> headers, String subprotocol, Map<String, Object> attributes,
+                 DeflateParams deflate) {
+            this.deflate = deflate;
             this.request = request;
             this.headers = headers;
             this.subprotocol = subprotocol;
@@ -197,7 +208,7 @@ public final class WebSocketServer {
         @Override
         public WebSocket start(Transport transport) {
             Connection c = new Connection(transport, Connection.Role.SERVER, options, handler, request,
-                    subprotocol, attributes, connections::remove);
+                    subprotocol, attributes, connections::remove, deflate);
             connections.add(c);
             c.start();
             return c;
@@ -239,7 +250,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onData(LambdaHandler.DataListener onData) {
+        public Builder onData(WebSocketHandler.DataCallback onData) {
             lambdas.onData = Objects.requireNonNull(onData);
             return this;
         }
@@ -264,7 +275,7 @@ public final class WebSocketServer {
             return this;
         }
 
-        public Builder onClose(LambdaHandler.CloseListener onClose) {
+        public Builder onClose(WebSocketHandler.CloseCallback onClose) {
             lambdas.onClose = Objects.requireNonNull(onClose);
             return this;
         }

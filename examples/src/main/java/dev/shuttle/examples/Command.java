@@ -6,17 +6,25 @@ import java.util.function.Supplier;
  * The parsed command line: {@code <echo|broadcast|rtt> [--host H] [--port N]}, or a request for
  * help. Parsing is separate from running so that it can be tested without a socket.
  */
-record Command(String example, String host, int port, boolean help) {
+record Command(String example, String host, int port, boolean help, String transport) {
     static final String USAGE = """
-            usage: java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N]
+            usage: java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]
               echo       echoes text as text and binary as binary
               broadcast  sends every message to every client, and a tick every second
               rtt        pings every client every 2 s and reports the round-trip time
               --host H   address to bind and to print (default localhost)
-              --port N   port, 0 for any free one (default 8080)""";
+              --port N   port, 0 for any free one (default 8080)
+              --transport T  the server under the WebSocket: builtin (default), jetty (Jetty 12 core),
+                         servlet (the servlet filter on Jetty 12 ee10),
+                         undertow (Undertow core)""";
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8080;
+
+    /** On the default transport. */
+    Command(String example, String host, int port, boolean help) {
+        this(example, host, port, help, Transports.DEFAULT);
+    }
 
     /** Thrown for anything the user must fix on the command line; Main turns it into exit code 2. */
     static final class UsageException extends Exception {
@@ -38,10 +46,11 @@ record Command(String example, String host, int port, boolean help) {
         }
         String host = DEFAULT_HOST;
         int port = DEFAULT_PORT;
+        String transport = Transports.DEFAULT;
         for (int i = 1; i < args.length; i += 2) {
             String flag = args[i];
             if (flag.equals("-h") || flag.equals("--help")) {
-                return new Command(example, host, port, true);
+                return new Command(example, host, port, true, transport);
             }
             if (i + 1 >= args.length) {
                 throw new UsageException(flag.startsWith("--") ? "missing value for " + flag : "unexpected argument: " + flag);
@@ -50,10 +59,11 @@ record Command(String example, String host, int port, boolean help) {
             switch (flag) {
                 case "--host" -> host = host(value);
                 case "--port" -> port = port(value);
+                case "--transport" -> transport = transport(value);
                 default -> throw new UsageException("unknown option: " + flag);
             }
         }
-        return new Command(example, host, port, false);
+        return new Command(example, host, port, false, transport);
     }
 
     /** A new, not yet started example of this command. */
@@ -68,6 +78,13 @@ record Command(String example, String host, int port, boolean help) {
             case "rtt" -> RttExample::new;
             default -> null;
         };
+    }
+
+    private static String transport(String value) throws UsageException {
+        if (!Transports.ALL.containsKey(value)) {
+            throw new UsageException("unknown transport: '" + value + "' (" + String.join(", ", Transports.ALL.keySet()) + ")");
+        }
+        return value;
     }
 
     private static String host(String value) throws UsageException {

@@ -1,7 +1,5 @@
 package dev.shuttle.examples;
 
-import java.nio.charset.StandardCharsets;
-
 import dev.shuttle.websocket.WebSocketServer;
 
 /** Sends every message back to its sender: text as text, binary as binary. */
@@ -9,11 +7,11 @@ public final class EchoExample extends Example {
     private final WebSocketServer server = WebSocketServer.builder()
             .onOpen(c -> System.out.println("open " + describe(c.remoteAddress())))
             .onData((c, isBinary, data) -> {
-                // The callback owns `data`, so the binary echo can hand the array over uncopied.
+                // Text arrives validated as UTF-8, so it goes back without decoding.
                 if (isBinary) {
                     c.write(data);
                 } else {
-                    c.write(new String(data, StandardCharsets.UTF_8));
+                    c.writeText(data);
                 }
             })
             .onClose((c, code, reason, cause) ->

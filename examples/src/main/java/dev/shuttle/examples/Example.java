@@ -9,12 +9,14 @@ import dev.shuttle.websocket.standalone.Listener;
 import dev.shuttle.websocket.standalone.ListenerOptions;
 
 /**
- * What the examples share: a {@link WebSocketServer} mounted on the built-in listener next to a
+ * What the examples share: a {@link WebSocketServer} mounted on the built-in listener (or another
+ * server, see {@link Transports}) next to a
  * small page at {@code /}, and an idempotent {@link #close()} that stops the example's timers
  * before closing every client with 1001.
  */
 public abstract class Example implements AutoCloseable {
-    private final AtomicReference<Listener> listener = new AtomicReference<>();
+    /** Stops whatever server the example was mounted on (the built-in listener or a {@link Transports} one). */
+    private final AtomicReference<Runnable> stopper = new AtomicReference<>();
 
     /** The configured server; built once, by the subclass's constructor. */
     public abstract WebSocketServer server();
@@ -33,7 +35,7 @@ public abstract class Example implements AutoCloseable {
     }
 
     /**
-     * Binds the built-in listener (port 0 picks a free port; ask the listener for it) and starts
+     * Binds the built-in listener (port 0 picks a free port; ask the result for it) and starts
      * the timers. One start per instance.
      */
     public final Listener start(InetSocketAddress address) throws IOException {
@@ -42,21 +44,32 @@ public abstract class Example implements AutoCloseable {
                 .httpHandler(Pages.handler(title(), explanation()))
                 .build();
         Listener started = server().listen(options);
-        if (!listener.compareAndSet(null, started)) {
-            started.close();
-            throw new IllegalStateException(getClass().getSimpleName() + " was already started");
-        }
-        startTimers();
+        mounted(started::close);
         return started;
     }
 
-    /** Stops the timers first (no tick into a closing connection), then the listener. Idempotent. */
+    /** Mounts the example on the transport's server instead (see {@code --transport}). One start per instance. */
+    public final Transports.Running start(Transports.Starter transport, InetSocketAddress address) throws Exception {
+        Transports.Running running = transport.start(server(), Pages.handler(title(), explanation()), address);
+        mounted(running::close);
+        return running;
+    }
+
+    private void mounted(Runnable stop) {
+        if (!stopper.compareAndSet(null, stop)) {
+            stop.run();
+            throw new IllegalStateException(getClass().getSimpleName() + " was already started");
+        }
+        startTimers();
+    }
+
+    /** Stops the timers first (no tick into a closing connection), then the server. Idempotent. */
     @Override
     public final void close() {
         stopTimers();
-        Listener started = listener.getAndSet(null);
-        if (started != null) {
-            started.close();
+        Runnable stop = stopper.getAndSet(null);
+        if (stop != null) {
+            stop.run();
         }
     }
 

@@ -1,15 +1,13 @@
 package dev.shuttle.examples;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 
-import dev.shuttle.websocket.standalone.Listener;
 
 /**
- * {@code java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N]}: starts one
- * example on the built-in listener and runs until SIGINT or SIGTERM. Exit codes: 0 after a clean
+ * {@code java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]}:
+ * starts one example on the built-in listener (or Jetty, or a servlet container) and runs until SIGINT or SIGTERM. Exit codes: 0 after a clean
  * shutdown or {@code --help}, 1 when the listener cannot start, 2 for a bad command line.
  */
 public final class Main {
@@ -32,6 +30,9 @@ public final class Main {
      * Returns the exit code instead of calling {@code System.exit}, so that tests can call it.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("client")) {
+            return ClientCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, out, err);
+        }
         Command command;
         try {
             command = Command.parse(args);
@@ -59,14 +60,14 @@ public final class Main {
             stopped.countDown();
         }));
 
-        Listener listener;
+        Transports.Running running;
         try {
-            listener = example.start(address);
-        } catch (IOException | RuntimeException e) {
+            running = example.start(Transports.ALL.get(command.transport()), address);
+        } catch (Exception e) {
             err.println("error: cannot listen on " + command.host() + ":" + command.port() + ": " + e);
             return EXIT_FAILED;
         }
-        out.println("listening on ws://" + command.host() + ":" + listener.port() + "/");
+        out.println("listening on ws://" + command.host() + ":" + running.port() + "/");
         out.flush();
         // The listener's threads may all be daemons (virtual threads are); keep main alive
         // until the shutdown hook has closed every client with 1001.

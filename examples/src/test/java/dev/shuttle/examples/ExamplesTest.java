@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.shuttle.websocket.standalone.Listener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class ExamplesTest {
 
     private URI start(Example e) throws IOException {
         example = e;
-        Listener listener = e.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        dev.shuttle.websocket.standalone.Listener listener = e.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         assertTrue(listener.port() > 0, "the real port, not 0");
         return URI.create("ws://127.0.0.1:" + listener.port() + "/");
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.internal.io.Poller;
 
 /**
  * The built-in listener: a plain-TCP HTTP/1.1 endpoint on JDK sockets whose only jobs are the

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.shuttle.websocket.internal.io.Poller;
 import dev.shuttle.websocket.spi.Transport;
 
 /**

@@ -26,9 +26,10 @@ public final class ShuttleServers {
     }
 
     private static final Map<String, Transport> TRANSPORTS = new TreeMap<>(Map.of(
-            "builtin", ShuttleServers::builtin
-            // "jetty", "servlet", "undertow": add when the adapters land on main.
-    ));
+            "builtin", ShuttleServers::builtin,
+            "jetty", AdapterServers::jetty,
+            "servlet", AdapterServers::servlet,
+            "undertow", AdapterServers::undertow));
 
     private ShuttleServers() {
     }

@@ -49,7 +49,7 @@ public final class Masking {
         }
         // Whole 8-byte blocks leave the key position where it was; finish the 0-7 byte tail.
         for (; i < end; i++) {
-            buf[i] ^= keyByte(key, pos);
+            buf[i] = (byte) (buf[i] ^ keyByte(key, pos));
             pos = (pos + 1) & 3;
         }
         return pos;

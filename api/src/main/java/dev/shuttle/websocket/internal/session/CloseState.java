@@ -2,6 +2,8 @@ package dev.shuttle.websocket.internal.session;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.shuttle.websocket.CloseCode;
+
 /**
  * The close handshake of one connection (RFC 6455 §7), as one atomic set of facts, so that any
  * thread may close while the reader receives. No I/O: each transition tells the caller whether
@@ -21,17 +23,31 @@ final class CloseState {
     private static final int INITIATED = 16;
 
     private final AtomicInteger bits = new AtomicInteger();
+    // Written once by the thread that won the matching transition, read when the connection ends.
+    private volatile int sentCode = CloseCode.ABNORMAL;
+    private volatile String sentReason = "";
+    private volatile int receivedCode = CloseCode.ABNORMAL;
+    private volatile String receivedReason = "";
+
+    /** What onClose reports. */
+    record Outcome(int code, String reason, boolean clean) {
+    }
 
     /** No close frame queued or received, and the transport is up: data may still be sent. */
     boolean isOpen() {
         return (bits.get() & (CLOSE_QUEUED | CLOSE_RECEIVED | TERMINATED)) == 0;
     }
 
-    /** Claims the right to queue our close frame; true for exactly one caller. */
-    boolean queueClose() {
+    /** Claims the right to queue our close frame with this code; true for exactly one caller. */
+    boolean queueClose(int code, String reason) {
         int before = bits.getAndUpdate(b -> (b & CLOSE_QUEUED) != 0 ? b
                 : b | CLOSE_QUEUED | ((b & CLOSE_RECEIVED) == 0 ? INITIATED : 0));
-        return (before & CLOSE_QUEUED) == 0;
+        if ((before & CLOSE_QUEUED) != 0) {
+            return false;
+        }
+        sentCode = code;
+        sentReason = reason;
+        return true;
     }
 
     /** True when we started the close handshake (our close frame was queued before the peer's arrived). */
@@ -49,8 +65,13 @@ final class CloseState {
     }
 
     /** Records the peer's close frame; false if one was already received (the peer sent two). */
-    boolean closeReceived() {
-        return set(CLOSE_RECEIVED);
+    boolean closeReceived(int code, String reason) {
+        if (!set(CLOSE_RECEIVED)) {
+            return false;
+        }
+        receivedCode = code;
+        receivedReason = reason;
+        return true;
     }
 
     boolean wasCloseReceived() {
@@ -70,6 +91,21 @@ final class CloseState {
 
     boolean isTerminated() {
         return (bits.get() & TERMINATED) != 0;
+    }
+
+    /**
+     * The code and reason onClose reports: ours when we started the handshake (a 1002 we sent
+     * says more than the peer's echo), the peer's when it did, 1006 when no close frame crossed.
+     * Clean means both close frames crossed.
+     */
+    Outcome outcome() {
+        if (weInitiated()) {
+            return new Outcome(sentCode, sentReason, handshakeDone());
+        }
+        if (wasCloseReceived()) {
+            return new Outcome(receivedCode, receivedReason, handshakeDone());
+        }
+        return new Outcome(CloseCode.ABNORMAL, "", false);
     }
 
     private boolean set(int bit) {

@@ -30,6 +30,8 @@ import dev.shuttle.websocket.WebSocketException;
 import dev.shuttle.websocket.WebSocketHandler;
 import dev.shuttle.websocket.internal.codec.ClosePayload;
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
+import dev.shuttle.websocket.internal.deflate.DeflateParams;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -69,7 +71,10 @@ public class Connection implements WebSocket {
     private final String subprotocol;
     private final Map<String, Object> attributes;
     private final Consumer<? super Connection> onClosed;
+    /** permessage-deflate (RFC 7692) when negotiated, else null; it alone sets and reads RSV1. */
+    final PerMessageDeflate deflate;
     private final CloseState closeState = new CloseState();
+    private final OutgoingFrames frames;
     private final Outbound outbound;
     private final Reader reader;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -81,21 +86,16 @@ public class Connection implements WebSocket {
     private volatile long bytesOut;
     private volatile long dropped;
 
-    /** The close code and reason we sent, for onClose when we closed first. */
-    private volatile int sentCode = CloseCode.ABNORMAL;
-    private volatile String sentReason = "";
-    /** The peer's close code and reason, for onClose when the peer closed first. */
-    private volatile int peerCode = CloseCode.ABNORMAL;
-    private volatile String peerReason = "";
     /** Why we closed, when it was a failure (protocol error, callback exception, timeout). */
     private volatile Throwable failure;
     /** When our close frame was queued (System.nanoTime), 0 before: the reader enforces the close timeout from it. */
     volatile long closeQueuedAt;
     volatile Duration rtt;
 
+    /** @param extension the permessage-deflate parameters agreed in the handshake, or null for none */
     public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
                       HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
-                      Consumer<? super Connection> onClosed) {
+                      Consumer<? super Connection> onClosed, DeflateParams extension) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.role = Objects.requireNonNull(role, "role");
         this.options = Objects.requireNonNull(options, "options");
@@ -104,6 +104,9 @@ public class Connection implements WebSocket {
         this.subprotocol = subprotocol;
         this.attributes = attributes != null ? attributes : new ConcurrentHashMap<>();
         this.onClosed = onClosed;
+        this.deflate = extension == null ? null
+                : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
+        this.frames = new OutgoingFrames(role == Role.CLIENT, deflate);
         this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
         this.reader = new Reader(this);
     }
@@ -174,43 +177,44 @@ public class Connection implements WebSocket {
 
     @Override
     public SendResult write(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return sendData(encode(true, Opcode.TEXT.code(), utf8, 0, utf8.length), utf8.length);
+        return writeText(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public SendResult writeText(byte[] utf8) {
+        return sendData(frames.message(Opcode.TEXT.code(), utf8), utf8.length);
     }
 
     @Override
     public SendResult write(byte[] data) {
-        return sendData(encode(true, Opcode.BINARY.code(), data, 0, data.length), data.length);
+        return sendData(frames.message(Opcode.BINARY.code(), data), data.length);
     }
 
     @Override
     public SendResult write(ByteBuffer data) {
         int len = data.remaining();
-        ByteBuffer frame = allocateFrame(true, 0, Opcode.BINARY.code(), len);
-        frame.put(data.duplicate()).flip();
-        return sendData(frame, len);
+        return sendData(frames.message(Opcode.BINARY.code(), data), len);
     }
 
     @Override
     public SendResult write(PreparedMessage message) {
-        byte[] p = message.payload();
-        // Unmasked bytes are shared by every server connection; a client must mask its own copy.
-        ByteBuffer frame = role == Role.SERVER ? message.unmaskedFrame() : encode(true, message.opcode().code(), p, 0, p.length);
-        return sendData(frame, p.length);
+        return sendData(frames.prepared(message), message.payload().length);
     }
 
     @Override
     public SendResult writeFrame(Frame frame) {
         byte[] p = frame.payload();
-        ByteBuffer encoded = allocateFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p.length);
-        encoded.put(p).flip();
+        if (deflate != null && frame.rsv1()) {
+            // RFC 7692 §6: with the extension negotiated RSV1 means "compressed by it", and it has one owner.
+            throw new IllegalArgumentException("RSV1 belongs to permessage-deflate on this connection; write the message instead");
+        }
         return switch (frame.opcode()) {
-            case PING, PONG -> outbound.offerControl(encoded);
+            case PING, PONG -> outbound.offerControl(frames.frame(true, frame.rsv(), frame.opcode().code(), p, 0, p.length));
             case CLOSE -> {
                 close(frame.closeCode(), frame.closeReason());
                 yield SendResult.QUEUED;
             }
-            default -> sendData(encoded, p.length);
+            default -> sendData(frames.frame(frame.fin(), frame.rsv(), frame.opcode().code(), p, 0, p.length), p.length);
         };
     }
 
@@ -229,7 +233,7 @@ public class Connection implements WebSocket {
         if (p.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("a control frame carries at most 125 bytes (RFC 6455 §5.5): " + p.length);
         }
-        return outbound.offerControl(encode(true, opcode.code(), p, 0, p.length));
+        return outbound.offerControl(frames.frame(true, 0, opcode.code(), p, 0, p.length));
     }
 
     private SendResult sendData(ByteBuffer frame, int payloadLength) {
@@ -239,20 +243,6 @@ public class Connection implements WebSocket {
             BYTES_OUT.getAndAdd(this, (long) payloadLength);
         }
         return r;
-    }
-
-    /** A frame with room for the payload; a client's has a zero mask key that the drainer fills in. */
-    private ByteBuffer allocateFrame(boolean fin, int rsv, int opcode, int payloadLength) {
-        boolean masked = role == Role.CLIENT;
-        ByteBuffer b = ByteBuffer.allocate(FrameEncoder.headerLength(payloadLength, masked) + payloadLength);
-        FrameEncoder.writeHeader(b, fin, rsv, opcode, payloadLength, masked, 0);
-        return b;
-    }
-
-    private ByteBuffer encode(boolean fin, int opcode, byte[] payload, int off, int len) {
-        ByteBuffer b = allocateFrame(fin, 0, opcode, len);
-        b.put(payload, off, len).flip();
-        return b;
     }
 
     // ---------------------------------------------------------------- WebSocket: closing
@@ -305,32 +295,29 @@ public class Connection implements WebSocket {
         DROPPED.getAndAdd(this, 1L);
     }
 
-    /** Hook for write statistics; the drainer calls it after each gathering write. */
-    void countWritten() {
-    }
-
     /**
-     * Queues our close frame once. {@code urgent} closes (failures, slow consumers) discard what is
-     * queued and go first; a normal close follows the queued messages.
+     * Queues our close frame once. An {@code urgent} close (a slow consumer, an orphan that stopped
+     * answering pings) discards what is queued and goes first; otherwise it follows the queued messages.
      */
     void startClose(int code, String reason, Throwable cause, boolean urgent) {
-        if (!closeState.queueClose()) {
+        if (!closeState.queueClose(code, reason)) {
             return;
         }
-        sentCode = code;
-        sentReason = reason;
         if (cause != null) {
             failure = cause;
         }
         closeQueuedAt = System.nanoTime();
         byte[] payload = ClosePayload.build(code, reason);
-        outbound.offerClose(encode(true, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
+        outbound.offerClose(frames.frame(true, 0, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
         reader.wake(); // the reader now enforces the close timeout
     }
 
-    /** Fails the connection (RFC 6455 §7.1.7): the close frame goes out at once, queued data is dropped. */
+    /**
+     * Fails the connection (RFC 6455 §7.1.7). The close frame still follows what the application
+     * queued before the failure, so none of it is lost; the close timeout bounds the wait.
+     */
     void fail(WebSocketException e) {
-        startClose(e.closeCode(), e.getMessage() == null ? "" : truncate(e.getMessage()), e, true);
+        startClose(e.closeCode(), e.getMessage() == null ? "" : truncate(e.getMessage()), e, false);
     }
 
     /** The CLOSE overflow policy: the slow consumer is closed with 1008. */
@@ -353,11 +340,9 @@ public class Connection implements WebSocket {
 
     /** Called by the reader when the peer's close frame arrived. */
     void onCloseReceived(int code, String reason) {
-        if (!closeState.closeReceived()) {
+        if (!closeState.closeReceived(code, reason)) {
             return;
         }
-        peerCode = code;
-        peerReason = reason;
         if (closeState.closeQueued()) {
             // We closed first and this is the answer: finished once our frame is out.
             if (closeState.handshakeDone() && role == Role.SERVER) {
@@ -402,27 +387,17 @@ public class Connection implements WebSocket {
         }
         transport.close();
         outbound.shutdown();
-        int code;
-        String reason;
-        Throwable cause = failure;
-        if (closeState.weInitiated()) {
-            code = sentCode;
-            reason = sentReason;
-        } else if (closeState.wasCloseReceived()) {
-            code = peerCode;
-            reason = peerReason;
-        } else {
-            code = CloseCode.ABNORMAL;
-            reason = "";
-            if (cause == null) {
-                cause = readError != null ? readError : new IOException("connection dropped without a close frame");
-            }
+        if (deflate != null) {
+            deflate.closeSender(); // the owned deflater's native memory, never left to the GC
         }
-        if (cause == null && !closeState.handshakeDone()) {
-            cause = readError;
+        CloseState.Outcome outcome = closeState.outcome();
+        Throwable cause = failure;
+        if (cause == null && !outcome.clean()) {
+            cause = readError != null || outcome.code() != CloseCode.ABNORMAL ? readError
+                    : new IOException("connection dropped without a close frame");
         }
         try {
-            handler.onClose(this, code, reason, cause);
+            handler.onClose(this, outcome.code(), outcome.reason(), cause);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "onClose threw", e);
         } finally {

@@ -9,25 +9,13 @@ import dev.shuttle.websocket.WebSocketHandler;
 
 /** A {@link WebSocketHandler} assembled from the single callbacks of a builder. */
 public final class LambdaHandler implements WebSocketHandler {
-    /** {@code onData(connection, isBinary, data)}. */
-    @FunctionalInterface
-    public interface DataListener {
-        void onData(WebSocket connection, boolean isBinary, byte[] data);
-    }
-
-    /** {@code onClose(connection, code, reason, cause)}. */
-    @FunctionalInterface
-    public interface CloseListener {
-        void onClose(WebSocket connection, int code, String reason, Throwable cause);
-    }
-
     public Consumer<WebSocket> onOpen;
-    public DataListener onData;
+    public DataCallback onData;
     public BiConsumer<WebSocket, byte[]> onPing;
     public BiConsumer<WebSocket, byte[]> onPong;
     public BiConsumer<WebSocket, Frame> onFrame;
     public BiConsumer<WebSocket, Throwable> onError;
-    public CloseListener onClose;
+    public CloseCallback onClose;
 
     @Override
     public void onOpen(WebSocket c) {

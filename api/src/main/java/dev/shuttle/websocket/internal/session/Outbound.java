@@ -13,6 +13,8 @@ import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.internal.codec.Masking;
+import dev.shuttle.websocket.internal.deflate.DeflateCodec;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -23,7 +25,7 @@ import dev.shuttle.websocket.spi.Transport;
  * takes everything queued and writes it with one gathering write per batch. Pings and pongs go to
  * their own lane and overtake queued messages, but only between messages: while a fragmented
  * message is half written, the control lane waits. Our close frame travels in the data lane
- * (after what the user queued before it) unless the connection is failing, and nothing is written
+ * (after what the user queued before it) unless the user's policy says to drop a slow consumer, and nothing is written
  * after it.
  * <p>
  * Memory is bounded: data frames count against {@link Options#maxQueuedBytes()}, and the
@@ -49,6 +51,11 @@ final class Outbound {
     private final long blockTimeoutNanos;
     /** Client frames carry a mask; the drainer picks the key and masks just before writing. */
     private final MaskKeys maskKeys;
+    /**
+     * permessage-deflate with context takeover on our side, else null: the drainer compresses
+     * the frames writers marked with RSV1, here, in wire order (see {@link OutgoingFrames}).
+     */
+    private final PerMessageDeflate deflateInOrder;
 
     private final ConcurrentLinkedQueue<ByteBuffer> data = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ByteBuffer> control = new ConcurrentLinkedQueue<>();
@@ -75,6 +82,7 @@ final class Outbound {
         this.policy = options.overflowPolicy();
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
+        this.deflateInOrder = owner.deflate != null && owner.deflate.sendContextTakeover() ? owner.deflate : null;
         this.roomLock = policy == OverflowPolicy.BLOCK ? new ReentrantLock() : null;
         this.room = roomLock != null ? roomLock.newCondition() : null;
     }
@@ -131,8 +139,8 @@ final class Outbound {
     }
 
     /**
-     * Queues our close frame. Normally it follows the queued messages; {@code urgent} (failing
-     * the connection, or the CLOSE overflow policy) discards them and sends it next.
+     * Queues our close frame. Normally it follows the queued messages; {@code urgent} (the CLOSE
+     * overflow policy, a peer that stopped answering pings) discards them and sends it next.
      */
     void offerClose(ByteBuffer frame, boolean urgent) {
         if (urgent) {
@@ -235,9 +243,12 @@ final class Outbound {
                         break;
                     }
                     data.poll();
+                    int size = b.remaining(); // what the writer reserved in queuedBytes
+                    if (deflateInOrder != null && (b.get(b.position()) & DeflateCodec.RSV1_BIT) != 0) {
+                        b = deflateInOrder.compressQueued(b);
+                    }
                     batch[n++] = b;
-                    int size = b.remaining();
-                    bytes += size;
+                    bytes += b.remaining();
                     dataBytes += size;
                     int op = opcode(b);
                     if (op == 0x8) {
@@ -263,7 +274,6 @@ final class Outbound {
                 }
                 transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
                 Arrays.fill(batch, 0, n, null); // written: let the frames go
-                owner.countWritten();
                 queuedBytes.addAndGet(-dataBytes);
                 queuedControlBytes.addAndGet(-controlBytes);
                 wakeWaiters();

@@ -3,7 +3,6 @@ package dev.shuttle.websocket.internal.session;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 
@@ -17,6 +16,7 @@ import dev.shuttle.websocket.internal.codec.ClosePayload;
 import dev.shuttle.websocket.internal.codec.FrameParser;
 import dev.shuttle.websocket.internal.codec.Masking;
 import dev.shuttle.websocket.internal.codec.Utf8Validator;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 
 /**
  * The read side of one connection, run by its own virtual thread: reads, parses every complete
@@ -61,28 +61,21 @@ final class Reader implements Runnable {
     private byte[] message;
     private int messageLength;
     private boolean messageBinary;
+    /** The message in progress had RSV1 on its first frame: it is inflated by {@link Connection#deflate}. */
+    private boolean messageCompressed;
 
-    // Timers, in System.nanoTime() units.
-    private final long idleTimeout;
-    private final long pingInterval;
-    private final long pongTimeout;
-    private final long closeTimeout;
-    private long lastReadAt;
-    private long nextPingAt;
-    private long pingSentAt;
-    private long nextTimerAt = Long.MAX_VALUE;
+    private final Timers timers;
 
     Reader(Connection c) {
         this.c = c;
         this.handler = c.handler;
+        // RSV1 is legal only when permessage-deflate was negotiated (RFC 7692 §6); the parser
+        // still refuses it on continuation and control frames (§6.1).
         this.parser = new FrameParser(c.role == Connection.Role.SERVER, c.options.acceptUnmaskedFrames(),
-                c.options.maxFramePayload(), false);
+                c.options.maxFramePayload(), c.deflate != null);
         this.wantsFrames = handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(handler.getClass());
         this.maxMessageSize = c.options.maxMessageSize();
-        this.idleTimeout = nanos(c.options.idleTimeout());
-        this.pingInterval = nanos(c.options.pingInterval());
-        this.pongTimeout = nanos(c.options.pongTimeout());
-        this.closeTimeout = nanos(c.options.closeTimeout());
+        this.timers = new Timers(c);
     }
 
     /** Makes the reader look at its timers now (a close was queued from another thread). */
@@ -96,9 +89,7 @@ final class Reader implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        long now = System.nanoTime();
-        lastReadAt = now;
-        nextPingAt = now + pingInterval;
+        timers.start(System.nanoTime());
         Throwable readError = null;
         try {
             if (callback(() -> handler.onOpen(c))) {
@@ -116,6 +107,9 @@ final class Reader implements Runnable {
                 buf = null;
             }
             message = null;
+            if (c.deflate != null) {
+                c.deflate.closeReceiver(); // reader-owned inflater: ended or back to the pool
+            }
             c.terminate(readError);
         }
     }
@@ -168,6 +162,13 @@ final class Reader implements Runnable {
             messageBinary = opcode == Opcode.BINARY.code();
             messageLength = 0;
             utf8.reset();
+            messageCompressed = (parser.rsv() & 0b100) != 0; // §6: RSV1 on the first frame only
+            if (messageCompressed) {
+                c.deflate.beginMessage();
+            }
+        }
+        if (messageCompressed) {
+            return onCompressedFrame(opcode, fin, (int) length);
         }
         if (messageLength + length > maxMessageSize) {
             throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG,
@@ -190,24 +191,60 @@ final class Reader implements Runnable {
             messageLength += len;
             data = fin ? takeMessage() : null;
         }
-        if (wantsFrames) {
-            byte[] framePayload = data != null && frameStart == 0 && len == data.length ? data
-                    : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len);
-            Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), framePayload);
-            if (!callback(() -> handler.onFrame(c, frame))) {
-                return false;
-            }
+        if (wantsFrames && !frameSeen(fin, opcode, data != null && frameStart == 0 && len == data.length ? data
+                : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len))) {
+            return false;
         }
-        if (!fin) {
-            return true;
+        return !fin || deliver(data);
+    }
+
+    /**
+     * A frame of a compressed message (RFC 7692 §6.2): its payload is read whole (at most
+     * maxFramePayload bytes), inflated at once into the message, and the inflated bytes are
+     * UTF-8-checked as they come. The inflated size, not the wire size, counts against
+     * maxMessageSize, and the inflater stops at that limit (1009), so a zip bomb costs at most
+     * the limit. onFrame sees the frame as it was on the wire: RSV1 and the compressed payload.
+     */
+    private boolean onCompressedFrame(int opcode, boolean fin, int len) throws IOException {
+        PerMessageDeflate deflate = c.deflate;
+        byte[] wire = len == 0 ? EMPTY : new byte[len];
+        readPayload(wire, 0, len, false);
+        int before = deflate.inflatedLength();
+        deflate.inflate(wire, 0, len);
+        if (fin) {
+            deflate.finishMessage();
         }
-        if (text && !utf8.isComplete()) {
+        boolean text = !messageBinary;
+        int produced = deflate.inflatedLength() - before;
+        if (text && produced > 0 && !utf8.feed(deflate.inflated(), before, produced)) {
+            throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
+        }
+        if (wantsFrames && !frameSeen(fin, opcode, wire)) {
+            return false;
+        }
+        return !fin || deliver(deflate.takeMessage());
+    }
+
+    /** Hands a frame to onFrame as it was on the wire (unmasked); false when the callback threw. */
+    private boolean frameSeen(boolean fin, int opcode, byte[] payload) {
+        Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), payload);
+        return callback(() -> handler.onFrame(c, frame));
+    }
+
+    /** A whole message: last UTF-8 check, counters, onData; false when the callback threw. */
+    private boolean deliver(byte[] data) throws WebSocketException {
+        if (!messageBinary && !utf8.isComplete()) {
             throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }
         c.messagesIn++;
         c.bytesIn += data.length;
-        boolean binary = messageBinary;
-        return callback(() -> handler.onData(c, binary, data));
+        // The hot path: called directly rather than through callback(Runnable), no lambda per message.
+        try {
+            handler.onData(c, messageBinary, data);
+            return true;
+        } catch (RuntimeException e) {
+            return callbackFailed(e);
+        }
     }
 
     private boolean onControl(int opcode, byte[] payload) throws IOException {
@@ -216,7 +253,7 @@ final class Reader implements Runnable {
             return callback(() -> handler.onPing(c, payload));
         }
         if (opcode == Opcode.PONG.code()) {
-            measureRtt(payload);
+            timers.onPong(payload);
             return callback(() -> handler.onPong(c, payload));
         }
         int code = ClosePayload.validate(payload);
@@ -250,7 +287,7 @@ final class Reader implements Runnable {
                     awaitReadable();
                     continue;
                 }
-                lastReadAt = System.nanoTime();
+                timers.onRead(System.nanoTime());
                 if (masked) {
                     keyPos = Masking.mask(dst, at, n, key, keyPos);
                 }
@@ -284,11 +321,7 @@ final class Reader implements Runnable {
             int n = c.transport.read(buf);
             buf.limit(buf.position()).position(0);
             if (n > 0) {
-                long now = System.nanoTime();
-                lastReadAt = now;
-                if (now - nextTimerAt >= 0) {
-                    runTimers();
-                }
+                timers.onRead(System.nanoTime());
                 return true;
             }
             if (n < 0) {
@@ -307,79 +340,7 @@ final class Reader implements Runnable {
     }
 
     private void awaitReadable() throws IOException {
-        c.transport.awaitReadable(runTimers());
-    }
-
-    /**
-     * Fires due timers and returns the nanoseconds until the next one (0 = none). Runs on the
-     * reader between reads, so it needs no scheduler thread; {@link #wake()} brings the reader
-     * here early when a close is queued from another thread.
-     */
-    private long runTimers() {
-        long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        long closeQueuedAt = c.closeQueuedAt;
-        if (closeQueuedAt != 0) {
-            if (closeTimeout > 0) {
-                long deadline = closeQueuedAt + closeTimeout;
-                if (now - deadline >= 0) {
-                    c.closeTimedOut();
-                } else {
-                    next = deadline;
-                }
-            }
-        } else {
-            if (idleTimeout > 0) {
-                long deadline = lastReadAt + idleTimeout;
-                if (now - deadline >= 0) {
-                    c.startClose(CloseCode.GOING_AWAY, "idle timeout", null, false);
-                    return runTimers();
-                }
-                next = Math.min(next, deadline);
-            }
-            if (pingInterval > 0) {
-                if (pingSentAt != 0 && pongTimeout > 0 && now - (pingSentAt + pongTimeout) >= 0) {
-                    c.startClose(CloseCode.GOING_AWAY, "no pong", new WebSocketException(CloseCode.GOING_AWAY, "no pong within " + Duration.ofNanos(pongTimeout)), true);
-                    return runTimers();
-                }
-                if (now - nextPingAt >= 0) {
-                    sendPing(now);
-                    nextPingAt = now + pingInterval;
-                }
-                next = Math.min(next, nextPingAt);
-                if (pingSentAt != 0 && pongTimeout > 0) {
-                    next = Math.min(next, pingSentAt + pongTimeout);
-                }
-            }
-        }
-        nextTimerAt = next;
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, next - now);
-    }
-
-    /** The automatic ping carries its send time, so the pong that echoes it gives the round trip. */
-    private void sendPing(long now) {
-        byte[] payload = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            payload[i] = (byte) (now >>> (56 - 8 * i));
-        }
-        if (c.ping(payload).isQueued() && pingSentAt == 0) {
-            pingSentAt = now;
-        }
-    }
-
-    private void measureRtt(byte[] payload) {
-        if (pingSentAt == 0 || payload.length != 8) {
-            return;
-        }
-        long sent = 0;
-        for (byte b : payload) {
-            sent = sent << 8 | (b & 0xFF);
-        }
-        long now = System.nanoTime();
-        if (now - sent >= 0 && sent - pingSentAt >= 0) {
-            c.rtt = Duration.ofNanos(now - sent);
-            pingSentAt = 0;
-        }
+        c.transport.awaitReadable(timers.run());
     }
 
     private void ensureMessageCapacity(long needed) {
@@ -402,11 +363,15 @@ final class Reader implements Runnable {
             r.run();
             return true;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
-            notifyError(e);
-            c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "handler failed", e));
-            return false;
+            return callbackFailed(e);
         }
+    }
+
+    private boolean callbackFailed(RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
+        notifyError(e);
+        c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "handler failed", e));
+        return false;
     }
 
     private void notifyError(Throwable e) {
@@ -415,9 +380,5 @@ final class Reader implements Runnable {
         } catch (RuntimeException ignored) {
             // the original failure is what matters; the connection is failing anyway
         }
-    }
-
-    private static long nanos(Duration d) {
-        return d.isZero() ? 0 : d.toNanos();
     }
 }

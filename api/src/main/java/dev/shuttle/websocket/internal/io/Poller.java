@@ -1,4 +1,4 @@
-package dev.shuttle.websocket.standalone;
+package dev.shuttle.websocket.internal.io;
 
 import java.io.IOException;
 import java.nio.channels.CancelledKeyException;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Readiness for the listener's non-blocking sockets, so that a virtual thread can park until its
+ * Readiness for non-blocking sockets (the built-in listener's and the client's ws:// sockets), so that a virtual thread can park until its
  * socket is readable (or writable) without holding a buffer and without a blocking read.
  * <p>
  * A few platform daemon threads each own a {@link Selector}. Only that thread touches its
@@ -23,13 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * set (one-shot, so an unread socket does not spin the loop) and unparks the thread waiting for
  * them; that thread arms the interest again the next time it has to wait.
  */
-final class Poller implements AutoCloseable {
+public final class Poller implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Poller.class.getName());
 
     private final Loop[] loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    Poller(String name, int threads) throws IOException {
+    public Poller(String name, int threads) throws IOException {
         loops = new Loop[threads];
         try {
             for (int i = 0; i < threads; i++) {
@@ -45,12 +45,12 @@ final class Poller implements AutoCloseable {
     }
 
     /** A poller thread per 8 cores, at least one: a selector thread serves tens of thousands of sockets. */
-    static int defaultThreads() {
+    public static int defaultThreads() {
         return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 8));
     }
 
     /** Adds a channel (already non-blocking); the selection key is made lazily by the loop thread. */
-    Channel register(SelectableChannel channel) {
+    public Channel register(SelectableChannel channel) {
         return new Channel(loops[Math.floorMod(next.getAndIncrement(), loops.length)], channel);
     }
 
@@ -76,7 +76,7 @@ final class Poller implements AutoCloseable {
     }
 
     /** One channel's readiness state: one reader and one writer may wait at a time (the Transport contract). */
-    static final class Channel {
+    public static final class Channel {
         private final Loop loop;
         private final SelectableChannel channel;
         /** Owned by the loop thread. */
@@ -103,7 +103,7 @@ final class Poller implements AutoCloseable {
          * @return whether {@code op} was seen ready
          * @throws IOException when the poller has stopped, so nothing would ever wake the caller
          */
-        boolean await(int op, long timeoutNanos, boolean once) throws IOException {
+        public boolean await(int op, long timeoutNanos, boolean once) throws IOException {
             Thread me = Thread.currentThread();
             ready.getAndUpdate(r -> r & ~op);
             // Publish the waiter before arming and before looking at closed: the loop and close()
@@ -137,7 +137,7 @@ final class Poller implements AutoCloseable {
         }
 
         /** Wakes the waiters and lets the loop drop the key (a registered channel's socket is only released by its selector). */
-        void close() {
+        public void close() {
             closed = true;
             unpark(reader);
             unpark(writer);

@@ -1,0 +1,262 @@
+package dev.shuttle.websocket.jetty;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.shuttle.websocket.spi.Transport;
+import dev.shuttle.websocket.spi.Upgrade;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The Jetty {@link Connection} that replaces Jetty's HTTP/1.1 connection after a 101, and the
+ * {@link Transport} the engine reads and writes. Jetty installs it through
+ * {@code HttpStream.UPGRADE_CONNECTION_ATTRIBUTE} once the 101 is written: bytes its HTTP parser
+ * read past the request arrive in {@link #onUpgradeTo}, then {@link #onOpen} starts the engine.
+ * <p>
+ * Blocking on a virtual thread over Jetty's asynchronous {@link EndPoint}: {@link #read} is a
+ * non-blocking {@code fill}; {@link #awaitReadable} registers a one-shot fill interest whose
+ * callback only unparks the reader (so Jetty may run it on its selector thread); {@link #write}
+ * waits for the write callback. An idle connection is a parked virtual thread, a registered fill
+ * interest and no buffer. Over TLS the end point is Jetty's decrypting one, so the same code
+ * serves wss.
+ * <p>
+ * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write} from
+ * one drainer at a time; {@link #close()} from anywhere; the Jetty callbacks from Jetty's threads.
+ */
+final class JettyConnection extends AbstractConnection implements Connection.UpgradeTo, Transport {
+    private static final System.Logger LOG = System.getLogger(JettyConnection.class.getName());
+
+    private final Upgrade upgrade;
+    private final boolean secure;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    /** Set by the fill-interest callback, cleared by the reader; a Dekker pair with {@link #reader}. */
+    private final AtomicBoolean readable = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Callback fillCallback = new FillCallback();
+    private volatile Thread reader;
+    private volatile Throwable fillFailure;
+    /**
+     * Bytes Jetty's HTTP parser read past the request (a client that did not wait for the 101).
+     * Written by Jetty before {@link #onOpen}; then the reader's only (Thread.start orders them).
+     */
+    private ByteBuffer leftover;
+
+    JettyConnection(EndPoint endPoint, Executor executor, Upgrade upgrade, boolean secure) {
+        super(endPoint, executor);
+        this.upgrade = upgrade;
+        this.secure = secure;
+        this.remoteAddress = JettyRequestView.inet(endPoint.getRemoteSocketAddress());
+        this.localAddress = JettyRequestView.inet(endPoint.getLocalSocketAddress());
+    }
+
+    @Override
+    public void onUpgradeTo(ByteBuffer buffer) {
+        // Jetty's buffer is only lent for this call: copy what it holds.
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer).flip();
+        leftover = copy;
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        // Jetty's end point idle timeout (30 s by default) would fail a parked reader's fill
+        // interest and close a quiet WebSocket; Shuttle's idleTimeout/pingInterval govern instead.
+        getEndPoint().setIdleTimeout(0);
+        try {
+            upgrade.start(this);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "starting a WebSocket connection on " + getEndPoint() + " failed", e);
+            close();
+        }
+    }
+
+    @Override
+    public void onFillable() {
+        // Not used: awaitReadable registers its own callback, never AbstractConnection's.
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        return false; // see onOpen: Jetty's idle timeout must not end a WebSocket
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        closed.set(true);
+        wakeReader();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ByteBuffer pending = leftover;
+        if (pending != null) {
+            int n = Math.min(dst.remaining(), pending.remaining());
+            dst.put(pending.slice(pending.position(), n));
+            pending.position(pending.position() + n);
+            if (!pending.hasRemaining()) {
+                leftover = null;
+            }
+            return n;
+        }
+        EndPoint endPoint = getEndPoint();
+        if (!endPoint.isOpen()) {
+            return -1;
+        }
+        // Jetty fills a buffer in its "flush mode" (content between position and limit, appended
+        // at the limit); the engine's is in fill mode. A slice starting at dst's position, emptied
+        // to limit 0, is Jetty's empty buffer over exactly dst's free space, without a copy.
+        ByteBuffer window = dst.slice();
+        window.limit(0);
+        int n;
+        try {
+            n = endPoint.fill(window);
+        } catch (IOException e) {
+            if (!endPoint.isOpen()) {
+                return -1; // closed by another thread under our feet: an end of stream for the reader
+            }
+            throw e;
+        }
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        } else if (n == 0 && fillFailure != null) {
+            throw new IOException("waiting for input failed", fillFailure);
+        }
+        return n;
+    }
+
+    @Override
+    public void awaitReadable(long timeoutNanos) throws IOException {
+        if (leftover != null || closed.get()) {
+            return;
+        }
+        reader = Thread.currentThread();
+        if (readable.getAndSet(false)) {
+            return;
+        }
+        // One-shot interest; still registered after a timed-out wait, and then this returns false.
+        getEndPoint().tryFillInterested(fillCallback);
+        if (timeoutNanos > 0) {
+            LockSupport.parkNanos(this, timeoutNanos);
+        } else {
+            LockSupport.park(this);
+        }
+        // Whatever woke us, the reader reads next; a callback after this line unparks again.
+        readable.set(false);
+    }
+
+    private void wakeReader() {
+        readable.set(true);
+        Thread t = reader;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        WriteCallback done = new WriteCallback();
+        // The engine has at most one drainer, hence at most one pending write (Jetty would throw
+        // WritePendingException on a second one).
+        getEndPoint().write(done, buffers);
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close(); // the write may be half done: the stream is unusable
+            throw new InterruptedIOException("interrupted while writing");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (!closed.get()) {
+            getEndPoint().shutdownOutput();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            wakeReader();
+        }
+        getEndPoint().close(); // idempotent; fails a pending write or fill interest
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return secure;
+    }
+
+    @Override
+    public String toConnectionString() {
+        return "Shuttle" + (secure ? "[wss " : "[ws ") + remoteAddress + (closed.get() ? ", closed]" : "]");
+    }
+
+    /** Only unparks: safe on Jetty's selector thread, so Jetty need not dispatch it. */
+    private final class FillCallback implements Callback {
+        @Override
+        public void succeeded() {
+            wakeReader();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            fillFailure = x;
+            wakeReader();
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+
+    /** Completes a future that the drainer waits on; non-blocking for the same reason. */
+    private static final class WriteCallback extends CompletableFuture<Void> implements Callback {
+        @Override
+        public void succeeded() {
+            complete(null);
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            completeExceptionally(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+}

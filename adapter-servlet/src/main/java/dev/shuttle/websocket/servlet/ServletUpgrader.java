@@ -1,0 +1,100 @@
+package dev.shuttle.websocket.servlet;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.spi.Upgrade;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * The handshake through the Servlet API, shared by {@link WebSocketServlet} and
+ * {@link WebSocketFilter}: the server's decision, a refusal through the response, or a 101 and
+ * the byte-stream handover, by Jetty's own mechanism on Jetty ee10 and by the standard
+ * {@link HttpServletRequest#upgrade} with a non-blocking bridge everywhere else.
+ */
+final class ServletUpgrader {
+    private static final System.Logger LOG = System.getLogger(ServletUpgrader.class.getName());
+
+    /** Container-specific handover that replaces {@code request.upgrade()}. */
+    interface Handover {
+        /** Arranges the handover after the 101; false when this request is not from that container. */
+        boolean prepare(HttpServletRequest request, Upgrade upgrade);
+    }
+
+    /** Jetty ee10's handover, or null when Jetty ee10 or shuttle-jetty is not visible to us. */
+    private static final Handover JETTY = loadJettyHandover();
+
+    private final WebSocketServer server;
+    private final boolean useContainerHandover;
+
+    /**
+     * @param useContainerHandover false forces the standard {@code upgrade()} even on Jetty
+     *        (only for showing that it does not work there)
+     */
+    ServletUpgrader(WebSocketServer server, boolean useContainerHandover) {
+        this.server = Objects.requireNonNull(server, "server");
+        this.useContainerHandover = useContainerHandover;
+    }
+
+    /** Whether the request asks for a WebSocket: an {@code Upgrade} header naming {@code websocket}. */
+    static boolean isWebSocketUpgrade(HttpServletRequest request) {
+        var values = request.getHeaders("Upgrade");
+        while (values != null && values.hasMoreElements()) {
+            for (String token : values.nextElement().split(",")) {
+                if (token.trim().equalsIgnoreCase("websocket")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    void handle(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        if (!"HTTP/1.1".equals(request.getProtocol())) {
+            // RFC 6455 §4.1 needs HTTP/1.1; HTTP/1.0 has no upgrade and HTTP/2 none of this kind.
+            refuse(response, 400, Map.of(), "WebSocket needs HTTP/1.1");
+            return;
+        }
+        ServletRequestView view = new ServletRequestView(request);
+        Upgrade upgrade = server.upgrade(view);
+        if (!upgrade.accepted()) {
+            refuse(response, upgrade.status(), upgrade.headers(), upgrade.body());
+            return;
+        }
+        boolean handedOver = useContainerHandover && JETTY != null && JETTY.prepare(request, upgrade);
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        upgrade.headers().forEach(response::setHeader);
+        if (handedOver) {
+            return; // Jetty swaps in Shuttle's connection once the 101 is written
+        }
+        ShuttleUpgradeHandler handler = request.upgrade(ShuttleUpgradeHandler.class);
+        // The container calls init() only after service() returns, so this comes first.
+        handler.prepare(upgrade, view.remoteAddress(), view.localAddress(), request.isSecure());
+    }
+
+    private static void refuse(HttpServletResponse response, int status, Map<String, String> headers, String body)
+            throws IOException {
+        response.setStatus(status);
+        headers.forEach(response::setHeader);
+        response.setContentType("text/plain;charset=utf-8");
+        response.getWriter().write(body);
+    }
+
+    private static Handover loadJettyHandover() {
+        ClassLoader loader = ServletUpgrader.class.getClassLoader();
+        try {
+            // Probe without initialising; JettyHandover itself links against both.
+            Class.forName("org.eclipse.jetty.ee10.servlet.ServletContextRequest", false, loader);
+            Class.forName("dev.shuttle.websocket.jetty.JettyWebSocket", false, loader);
+            return (Handover) Class.forName(ServletUpgrader.class.getPackageName() + ".JettyHandover", true, loader)
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, "Jetty ee10 handover not available, standard upgrade() only: {0}", e.toString());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.shuttle.websocket.undertow;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.shuttle.websocket.spi.Transport;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+import org.xnio.ssl.SslConnection;
+
+/**
+ * A {@link Transport} over the {@link StreamConnection} that Undertow hands over after a 101.
+ * <p>
+ * The channels stay non-blocking. A virtual thread that must wait registers itself as the
+ * waiter, resumes reads (or writes) and parks; the channel's listener, which XNIO runs on the
+ * connection's IO thread, suspends them again and unparks the waiter. Nothing runs on the IO
+ * thread but that: it is shared by many connections and must never block. XNIO's own blocking
+ * helpers ({@code Channels.readBlocking}, {@code awaitReadable}) are not used: they open a
+ * selector per calling thread, one epoll descriptor per virtual thread, never closed.
+ * <p>
+ * Listener order matters: suspend first, unpark second. A waiter that resumes after being
+ * unparked then always resumes after the listener's suspend, and any suspend that lands after a
+ * resume is followed by an unpark, so the waiter retries instead of sleeping on a suspended
+ * channel.
+ * <p>
+ * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write}
+ * and {@link #shutdownOutput} from one drainer at a time; {@link #close} from any thread.
+ */
+final class UndertowTransport implements Transport {
+    private final StreamConnection connection;
+    private final ConduitStreamSourceChannel source;
+    private final ConduitStreamSinkChannel sink;
+    private final boolean secure;
+    /**
+     * Held around every channel call on a TLS connection. Undertow's SslConduit serialises wrap
+     * and unwrap with {@code synchronized}; a virtual thread blocked on a monitor pins its
+     * carrier on JDK 21, so the reader and the drainer queue here instead. The calls inside
+     * never wait for the network. Null for plain connections: a socket reads and writes at once.
+     */
+    private final ReentrantLock sslLock;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bytes the HTTP parser read past the request head; reader thread only. */
+    private ByteBuffer pending;
+    private volatile Thread readWaiter;
+    private volatile Thread writeWaiter;
+
+    /**
+     * Takes over the connection; call on the thread that runs the upgrade listener, before the
+     * engine starts. {@code extraBytes} are the bytes that followed the request head (a client may
+     * send its first frame without waiting for the 101), or null.
+     */
+    UndertowTransport(StreamConnection connection, ByteBuffer extraBytes) {
+        this.connection = connection;
+        this.source = connection.getSourceChannel();
+        this.sink = connection.getSinkChannel();
+        this.secure = connection instanceof SslConnection;
+        this.sslLock = secure ? new ReentrantLock() : null;
+        this.remoteAddress = connection.getPeerAddress(InetSocketAddress.class);
+        this.localAddress = connection.getLocalAddress(InetSocketAddress.class);
+        this.pending = extraBytes != null && extraBytes.hasRemaining() ? extraBytes : null;
+        // Undertow's HTTP read listener is still installed; after the upgrade it must not parse.
+        source.setReadListener(ch -> {
+            ch.suspendReads();
+            Thread t = readWaiter;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        });
+        sink.setWriteListener(ch -> {
+            ch.suspendWrites();
+            Thread t = writeWaiter;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        });
+        source.suspendReads();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        ByteBuffer p = pending;
+        if (p != null) {
+            int n = Math.min(dst.remaining(), p.remaining());
+            dst.put(p.slice(p.position(), n));
+            p.position(p.position() + n);
+            if (!p.hasRemaining()) {
+                pending = null;
+            }
+            return n;
+        }
+        if (closed.get()) {
+            return -1;
+        }
+        lock();
+        try {
+            return source.read(dst);
+        } catch (ClosedChannelException e) {
+            // Closed by another thread under our feet: an end of stream for the reader.
+            return -1;
+        } finally {
+            unlock();
+        }
+    }
+
+    @Override
+    public void awaitReadable(long timeoutNanos) throws IOException {
+        if (pending != null || closed.get()) {
+            return;
+        }
+        readWaiter = Thread.currentThread();
+        lock();
+        try {
+            // On TLS, unwrapped bytes may already wait inside the conduit: resumeReads then
+            // queues the listener on the IO thread at once, which unparks us.
+            source.resumeReads();
+        } finally {
+            unlock();
+        }
+        if (closed.get()) {
+            return; // close() may have run before readWaiter was visible to it
+        }
+        if (timeoutNanos > 0) {
+            LockSupport.parkNanos(this, timeoutNanos);
+        } else {
+            LockSupport.park(this);
+        }
+        // An early return leaves reads resumed; the listener's later suspend and unpark only
+        // cost the reader one more look, which the contract allows.
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers) throws IOException {
+        int first = 0;
+        while (true) {
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
+            if (first == buffers.length) {
+                break;
+            }
+            if (closed.get()) {
+                throw new ClosedChannelException();
+            }
+            long n;
+            lock();
+            try {
+                n = sink.write(buffers, first, buffers.length - first);
+            } finally {
+                unlock();
+            }
+            if (n == 0) {
+                awaitWritable();
+            }
+        }
+        flush();
+    }
+
+    /**
+     * Pushes out what a conduit buffered: the TLS conduit keeps wrapped records until flushed,
+     * and flush returns false while the socket's send buffer is full.
+     */
+    private void flush() throws IOException {
+        while (true) {
+            if (closed.get()) {
+                throw new ClosedChannelException();
+            }
+            boolean done;
+            lock();
+            try {
+                done = sink.flush();
+            } finally {
+                unlock();
+            }
+            if (done) {
+                return;
+            }
+            awaitWritable();
+        }
+    }
+
+    private void awaitWritable() {
+        writeWaiter = Thread.currentThread();
+        lock();
+        try {
+            sink.resumeWrites();
+        } finally {
+            unlock();
+        }
+        if (!closed.get()) {
+            LockSupport.park(this);
+        }
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        if (closed.get()) {
+            return;
+        }
+        lock();
+        try {
+            sink.shutdownWrites();
+        } finally {
+            unlock();
+        }
+        // The FIN (or TLS close_notify) goes out with the last flush.
+        flush();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        IoUtils.safeClose(connection);
+        wakeWaiters();
+    }
+
+    /** Undertow closed the connection (peer reset, server stop): wake whoever waits on it. */
+    void connectionClosed() {
+        closed.set(true);
+        wakeWaiters();
+    }
+
+    private void wakeWaiters() {
+        Thread r = readWaiter;
+        if (r != null) {
+            LockSupport.unpark(r);
+        }
+        Thread w = writeWaiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    private void lock() {
+        if (sslLock != null) {
+            sslLock.lock();
+        }
+    }
+
+    private void unlock() {
+        if (sslLock != null) {
+            sslLock.unlock();
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return secure;
+    }
+
+    @Override
+    public String toString() {
+        return "UndertowTransport[" + remoteAddress + " -> " + localAddress
+                + (secure ? ", tls" : "") + (closed.get() ? ", closed" : "") + "]";
+    }
+}

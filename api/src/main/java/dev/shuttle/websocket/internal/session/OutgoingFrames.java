@@ -1,0 +1,100 @@
+package dev.shuttle.websocket.internal.session;
+
+import java.nio.ByteBuffer;
+
+import dev.shuttle.websocket.PreparedMessage;
+import dev.shuttle.websocket.internal.codec.FrameEncoder;
+import dev.shuttle.websocket.internal.deflate.DeflateCodec;
+import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
+
+/**
+ * Turns what a connection sends into encoded frames, ready for its queue. A client's frames get a
+ * zero mask key that the drainer fills in ({@link Outbound}); a server's are unmasked, so a
+ * {@link PreparedMessage}'s bytes are shared by all its receivers.
+ * <p>
+ * With permessage-deflate (RFC 7692), where compression happens, and why:
+ * <ul>
+ * <li>Our side keeps its window (context takeover, §7.1.1): the message is queued plain with
+ *     RSV1 as the extension's mark, and the single drainer compresses it just before writing, so
+ *     the compressed stream follows the wire order of concurrent writers and a message the
+ *     overflow policy drops never enters the window.</li>
+ * <li>No context takeover: every message stands alone, so the writing thread compresses it at
+ *     once with a pooled deflater (work spreads over the writers, the queue holds the smaller
+ *     bytes), and a {@link PreparedMessage} is compressed once for all its receivers.</li>
+ * </ul>
+ * Messages below the threshold, or not smaller compressed, go plain. Raw frames from
+ * {@code writeFrame} and control frames are never compressed (§6.1).
+ */
+final class OutgoingFrames {
+    /** RSV1, as the 3-bit RSV value: set by the extension alone. */
+    private static final int RSV1 = 0b100;
+
+    private final boolean masked;
+    private final PerMessageDeflate deflate;
+
+    OutgoingFrames(boolean masked, PerMessageDeflate deflate) {
+        this.masked = masked;
+        this.deflate = deflate;
+    }
+
+    /** A whole data message. */
+    ByteBuffer message(int opcode, byte[] payload) {
+        if (deflate != null && deflate.compresses(payload.length)) {
+            if (deflate.sendContextTakeover()) {
+                return frame(true, RSV1, opcode, payload, 0, payload.length);
+            }
+            ByteBuffer compressed = deflate.compressNow(opcode, payload, 0, payload.length);
+            if (compressed != null) {
+                return compressed;
+            }
+        }
+        return frame(true, 0, opcode, payload, 0, payload.length);
+    }
+
+    /** A whole data message from a buffer's remaining bytes (left untouched). */
+    ByteBuffer message(int opcode, ByteBuffer payload) {
+        int len = payload.remaining();
+        if (deflate != null && deflate.compresses(len)) {
+            byte[] copy = new byte[len];
+            payload.duplicate().get(copy);
+            return message(opcode, copy);
+        }
+        ByteBuffer b = allocate(true, 0, opcode, len);
+        return b.put(payload.duplicate()).flip();
+    }
+
+    /** A message encoded once for many connections: its shared bytes where the role and extension allow. */
+    ByteBuffer prepared(PreparedMessage message) {
+        byte[] payload = message.payload();
+        int opcode = message.opcode().code();
+        if (deflate != null && deflate.compresses(payload.length)) {
+            if (deflate.sendContextTakeover()) {
+                return frame(true, RSV1, opcode, payload, 0, payload.length); // our own window: the drainer compresses
+            }
+            ByteBuffer shared = message.deflatedFrame(deflate.level());
+            if (shared != null) {
+                return masked ? maskableCopy(shared, opcode) : shared;
+            }
+        }
+        return masked ? frame(true, 0, opcode, payload, 0, payload.length) : message.unmaskedFrame();
+    }
+
+    /** One frame as given (a raw frame, a control frame, a close): never compressed. */
+    ByteBuffer frame(boolean fin, int rsv, int opcode, byte[] payload, int off, int len) {
+        return allocate(fin, rsv, opcode, len).put(payload, off, len).flip();
+    }
+
+    /** A client masks its own copy of a shared compressed payload; the drainer fills in the key. */
+    private ByteBuffer maskableCopy(ByteBuffer shared, int opcode) {
+        int at = DeflateCodec.payloadOffset(shared);
+        int len = shared.limit() - at;
+        return allocate(true, RSV1, opcode, len).put(shared.duplicate().position(at)).flip();
+    }
+
+    /** A frame with its header written and room for the payload. */
+    private ByteBuffer allocate(boolean fin, int rsv, int opcode, int payloadLength) {
+        ByteBuffer b = ByteBuffer.allocate(FrameEncoder.headerLength(payloadLength, masked) + payloadLength);
+        FrameEncoder.writeHeader(b, fin, rsv, opcode, payloadLength, masked, 0);
+        return b;
+    }
+}
