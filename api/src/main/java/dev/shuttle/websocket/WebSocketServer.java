@@ -94,7 +94,7 @@ public final class WebSocketServer {
             return new Refused(403, Map.of(), "origin not allowed");
         }
         String subprotocol = Handshake.selectSubprotocol(request, subprotocols);
-        Map<String, Object> attributes = new ConcurrentHashMap<>();
+        Map<String, Object> attributes = new LinkedHashMap<>();
         if (upgradeHook != null) {
             Map<String, Object> hookAttributes = new LinkedHashMap<>();
             try {

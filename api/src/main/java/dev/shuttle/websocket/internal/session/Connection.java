@@ -50,6 +50,7 @@ public class Connection implements WebSocket {
     private static final VarHandle MESSAGES_OUT;
     private static final VarHandle BYTES_OUT;
     private static final VarHandle DROPPED;
+    private static final VarHandle ATTRIBUTES;
 
     static {
         try {
@@ -57,6 +58,7 @@ public class Connection implements WebSocket {
             MESSAGES_OUT = l.findVarHandle(Connection.class, "messagesOut", long.class);
             BYTES_OUT = l.findVarHandle(Connection.class, "bytesOut", long.class);
             DROPPED = l.findVarHandle(Connection.class, "dropped", long.class);
+            ATTRIBUTES = l.findVarHandle(Connection.class, "attributes", ConcurrentHashMap.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,7 +71,8 @@ public class Connection implements WebSocket {
     final WebSocketHandler handler;
     private final HandshakeRequest request;
     private final String subprotocol;
-    private final Map<String, Object> attributes;
+    /** Created on first use: most connections never carry an attribute (idle memory). */
+    private volatile ConcurrentHashMap<String, Object> attributes;
     private final Consumer<? super Connection> onClosed;
     /** permessage-deflate (RFC 7692) when negotiated, else null; it alone sets and reads RSV1. */
     final PerMessageDeflate deflate;
@@ -102,7 +105,7 @@ public class Connection implements WebSocket {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.request = request;
         this.subprotocol = subprotocol;
-        this.attributes = attributes != null ? attributes : new ConcurrentHashMap<>();
+        this.attributes = attributes == null || attributes.isEmpty() ? null : new ConcurrentHashMap<>(attributes);
         this.onClosed = onClosed;
         this.deflate = extension == null ? null
                 : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
@@ -156,21 +159,33 @@ public class Connection implements WebSocket {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attribute(String key) {
-        return (T) attributes.get(key);
+        Map<String, Object> map = attributes;
+        return map == null ? null : (T) map.get(key);
     }
 
     @Override
     public void attribute(String key, Object value) {
-        if (value == null) {
+        if (value != null) {
+            attributeMap().put(key, value);
+        } else if (attributes != null) {
             attributes.remove(key);
-        } else {
-            attributes.put(key, value);
         }
     }
 
     @Override
     public Map<String, Object> attributes() {
-        return Collections.unmodifiableMap(attributes);
+        return Collections.unmodifiableMap(attributeMap());
+    }
+
+    private ConcurrentHashMap<String, Object> attributeMap() {
+        ConcurrentHashMap<String, Object> map = attributes;
+        if (map == null) {
+            map = new ConcurrentHashMap<>();
+            if (!ATTRIBUTES.compareAndSet(this, null, map)) {
+                map = attributes;
+            }
+        }
+        return map;
     }
 
     // ---------------------------------------------------------------- WebSocket: sending
