@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.internal.handshake.Handshake;
+import dev.shuttle.websocket.internal.io.SocketChannelTransport;
 import dev.shuttle.websocket.spi.Upgrade;
 
 /**
@@ -17,7 +18,7 @@ import dev.shuttle.websocket.spi.Upgrade;
  */
 final class HttpExchange implements Runnable {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
-    /** How long a closing connection drains what the client still sends (see {@link SocketTransport#lingerAndClose}). */
+    /** How long a closing connection drains what the client still sends (see {@link SocketChannelTransport#lingerAndClose}). */
     static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Bytes drained at most while lingering: beyond that the client is not listening anyway. */
     static final int LINGER_MAX_BYTES = 256 * 1024;
@@ -26,11 +27,11 @@ final class HttpExchange implements Runnable {
     private final Listener listener;
     private final WebSocketServer server;
     private final ListenerOptions options;
-    private final SocketTransport transport;
+    private final SocketChannelTransport transport;
     /** The whole handshake (head in, answer out) must fit in this; 0 means no limit. */
     private final long timeoutNanos;
 
-    HttpExchange(Listener listener, SocketTransport transport) {
+    HttpExchange(Listener listener, SocketChannelTransport transport) {
         this.listener = listener;
         this.server = listener.server();
         this.options = listener.options();

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.internal.io.Poller;
+import dev.shuttle.websocket.internal.io.SocketChannelTransport;
 
 /**
  * The built-in listener: a plain-TCP HTTP/1.1 endpoint on JDK sockets whose only jobs are the
@@ -49,7 +50,7 @@ public final class Listener implements AutoCloseable {
     private final InetSocketAddress address;
     private final Poller poller;
     /** Connections in their handshake or upgraded; each leaves once, when its transport closes. */
-    private final Set<SocketTransport> open = ConcurrentHashMap.newKeySet();
+    private final Set<SocketChannelTransport> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -122,14 +123,14 @@ public final class Listener implements AutoCloseable {
         }
         joinAcceptor();
         // Connections that have not reached 101 cannot get a close frame; the TCP close is their answer.
-        for (SocketTransport t : open) {
+        for (SocketChannelTransport t : open) {
             if (!t.isUpgraded()) {
                 t.close();
             }
         }
         server.closeAll(CloseCode.GOING_AWAY, "server shutting down", server.options().closeTimeout());
         // Anything left (an upgrade that raced with this close) is dropped so no socket outlives us.
-        for (SocketTransport t : open) {
+        for (SocketChannelTransport t : open) {
             t.close();
         }
         poller.close();
@@ -193,10 +194,10 @@ public final class Listener implements AutoCloseable {
             refuse(channel);
             return;
         }
-        SocketTransport transport;
+        SocketChannelTransport transport;
         try {
             configure(channel);
-            transport = new SocketTransport(channel, poller, this::ended);
+            transport = new SocketChannelTransport(channel, poller, this::ended);
         } catch (IOException | RuntimeException e) {
             count.decrementAndGet();
             LOG.log(System.Logger.Level.DEBUG, "dropping an accepted connection", e);
@@ -217,7 +218,7 @@ public final class Listener implements AutoCloseable {
     }
 
     /** Called once per transport, from whichever thread closed it. */
-    private void ended(SocketTransport transport) {
+    private void ended(SocketChannelTransport transport) {
         if (open.remove(transport)) {
             count.decrementAndGet();
         }
@@ -232,7 +233,7 @@ public final class Listener implements AutoCloseable {
         }
         try {
             configure(channel);
-            SocketTransport transport = new SocketTransport(channel, poller, t -> refusing.decrementAndGet());
+            SocketChannelTransport transport = new SocketChannelTransport(channel, poller, t -> refusing.decrementAndGet());
             Thread.ofVirtual().name("shuttle-refuse").start(() -> answerRefusal(transport));
         } catch (IOException | RuntimeException e) {
             refusing.decrementAndGet();
@@ -240,7 +241,7 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private static void answerRefusal(SocketTransport transport) {
+    private static void answerRefusal(SocketChannelTransport transport) {
         try {
             ByteBuffer response = HttpResponses.text(503, Map.of("Retry-After", "1"), "too many connections", true);
             // Small enough for an empty socket buffer; a client that does not read gets no more time.

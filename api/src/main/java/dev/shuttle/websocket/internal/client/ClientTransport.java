@@ -3,21 +3,23 @@ package dev.shuttle.websocket.internal.client;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
+import dev.shuttle.websocket.internal.io.PushbackTransport;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
- * What the client's transports share: bytes that the handshake read past the 101 head belong to
- * the WebSocket stream, so they are handed out before anything read from the socket.
+ * The pushback half of the wss:// transport ({@link TlsTransport}): bytes that the handshake
+ * read past the 101 head belong to the WebSocket stream, so they are handed out before anything
+ * read from the socket. (ws:// uses the listener's {@code SocketChannelTransport}.)
  * <p>
  * Threads: reads from one thread at a time (first the connecting thread, then the engine's
  * reader, with the start of the reader as the hand-over); writes from one thread at a time.
  */
-abstract class ClientTransport implements Transport {
+abstract class ClientTransport implements PushbackTransport {
     /** Bytes read with the response head; reader thread only. */
     private ByteBuffer pending;
 
-    /** Puts bytes back in front of the stream. */
-    final void unread(ByteBuffer bytes) {
+    @Override
+    public final void unread(ByteBuffer bytes) {
         if (bytes != null && bytes.hasRemaining()) {
             pending = bytes;
         }

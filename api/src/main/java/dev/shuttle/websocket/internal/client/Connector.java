@@ -3,11 +3,13 @@ package dev.shuttle.websocket.internal.client;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ import dev.shuttle.websocket.WebSocketHandshakeException;
 import dev.shuttle.websocket.internal.handshake.ClientHandshake;
 import dev.shuttle.websocket.internal.handshake.ResponseHead;
 import dev.shuttle.websocket.internal.io.Poller;
+import dev.shuttle.websocket.internal.io.PushbackTransport;
+import dev.shuttle.websocket.internal.io.SocketChannelTransport;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -80,7 +84,7 @@ public final class Connector {
         }
         int connectMillis = millis(s.connectTimeout());
         long handshakeNanos = s.handshakeTimeout().toNanos();
-        ClientTransport transport = null;
+        PushbackTransport transport = null;
         try {
             long deadline;
             if (secure) {
@@ -95,7 +99,7 @@ public final class Connector {
                     throw e;
                 }
             } else {
-                transport = ChannelTransport.connect(address, connectMillis, SharedPoller.INSTANCE);
+                transport = connectPlain(address, connectMillis);
                 deadline = deadline(handshakeNanos);
             }
             String key = ClientHandshake.newKey();
@@ -108,6 +112,25 @@ public final class Connector {
             if (transport != null) {
                 transport.close();
             }
+            throw e;
+        }
+    }
+
+    /**
+     * ws://: connects, then switches to non-blocking mode and parks on the shared poller like the
+     * built-in listener's sockets (no read buffer while idle). The connect itself is a blocking
+     * connect with a timeout through the socket adaptor: on a virtual thread it parks rather than
+     * blocking a carrier, and it spares the poller an OP_CONNECT case.
+     */
+    private static SocketChannelTransport connectPlain(InetSocketAddress address, int timeoutMillis) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // frames are written whole; do not delay small ones
+            channel.socket().connect(address, timeoutMillis);
+            channel.configureBlocking(false);
+            return new SocketChannelTransport(channel, SharedPoller.INSTANCE, t -> { });
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
     }
@@ -154,7 +177,7 @@ public final class Connector {
      * Reads the response head (at most {@link ResponseHead#MAX_BYTES}) before the deadline; bytes
      * after it go back to the transport as the start of the WebSocket stream.
      */
-    static ResponseHead readResponse(ClientTransport t, long deadline, Duration timeout) throws IOException {
+    static ResponseHead readResponse(PushbackTransport t, long deadline, Duration timeout) throws IOException {
         byte[] head = new byte[ResponseHead.MAX_BYTES];
         ByteBuffer buf = ByteBuffer.wrap(head);
         while (true) {

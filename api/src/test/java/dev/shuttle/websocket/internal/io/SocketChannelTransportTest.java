@@ -1,4 +1,4 @@
-package dev.shuttle.websocket.standalone;
+package dev.shuttle.websocket.internal.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.shuttle.websocket.internal.io.Poller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,11 +27,11 @@ import org.junit.jupiter.api.Timeout;
 
 /** The transport and its poller over a real loopback connection; the peer is a blocking socket. */
 @Timeout(30)
-class SocketTransportTest {
+class SocketChannelTransportTest {
     private Poller poller;
     private ServerSocketChannel server;
     private SocketChannel peer;
-    private SocketTransport transport;
+    private SocketChannelTransport transport;
     private final AtomicInteger closes = new AtomicInteger();
 
     @BeforeEach
@@ -42,7 +41,7 @@ class SocketTransportTest {
         peer = SocketChannel.open(server.getLocalAddress());
         SocketChannel accepted = server.accept();
         accepted.configureBlocking(false);
-        transport = new SocketTransport(accepted, poller, t -> closes.incrementAndGet());
+        transport = new SocketChannelTransport(accepted, poller, t -> closes.incrementAndGet());
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package dev.shuttle.websocket.standalone;
+package dev.shuttle.websocket.internal.io;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,25 +9,25 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-import dev.shuttle.websocket.internal.io.Poller;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
- * A {@link Transport} over an accepted socket of the built-in listener. The channel is
- * non-blocking; waiting is done by parking on the {@link Poller}, so an idle connection costs a
- * parked virtual thread and a selection key, and no read buffer.
+ * A {@link Transport} over a non-blocking {@link SocketChannel}: an accepted socket of the
+ * built-in listener, or a client's ws:// connection. Waiting is done by parking on a
+ * {@link Poller}, so an idle connection costs a parked virtual thread and a selection key, and no
+ * read buffer.
  * <p>
  * Threads: reads (and {@link #unread}) from one thread at a time, first the handshake thread,
  * then the engine's reader; writes from one thread at a time; {@link #close()} from any thread.
  */
-final class SocketTransport implements Transport {
-    private static final System.Logger LOG = System.getLogger(SocketTransport.class.getName());
+public final class SocketChannelTransport implements PushbackTransport {
+    private static final System.Logger LOG = System.getLogger(SocketChannelTransport.class.getName());
 
     private final SocketChannel channel;
     private final Poller.Channel poll;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
-    private final Consumer<SocketTransport> onClose;
+    private final Consumer<SocketChannelTransport> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Bytes read with the request head that belong to the WebSocket stream; reader thread only. */
     private ByteBuffer pending;
@@ -36,7 +36,7 @@ final class SocketTransport implements Transport {
     /**
      * @param onClose called exactly once, by whichever thread closes first (the listener's count)
      */
-    SocketTransport(SocketChannel channel, Poller poller, Consumer<SocketTransport> onClose) throws IOException {
+    public SocketChannelTransport(SocketChannel channel, Poller poller, Consumer<SocketChannelTransport> onClose) throws IOException {
         this.channel = channel;
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
@@ -44,8 +44,8 @@ final class SocketTransport implements Transport {
         this.poll = poller.register(channel);
     }
 
-    /** Puts bytes back in front of the stream: what was read past the request head. */
-    void unread(ByteBuffer bytes) {
+    @Override
+    public void unread(ByteBuffer bytes) {
         if (bytes != null && bytes.hasRemaining()) {
             pending = bytes;
         }
@@ -94,7 +94,7 @@ final class SocketTransport implements Transport {
      * @return false when the timeout passed first (some bytes may have been written)
      * @throws ClosedChannelException when the transport is or gets closed
      */
-    boolean write(ByteBuffer[] buffers, long timeoutNanos) throws IOException {
+    public boolean write(ByteBuffer[] buffers, long timeoutNanos) throws IOException {
         boolean timed = timeoutNanos > 0;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
         int first = 0;
@@ -125,7 +125,7 @@ final class SocketTransport implements Transport {
      * Closing with unread bytes would send a RST, and the client could lose the response we just
      * wrote (RFC 9112 §9.6).
      */
-    void lingerAndClose(long timeoutNanos, int maxDiscard) {
+    public void lingerAndClose(long timeoutNanos, int maxDiscard) {
         try {
             channel.shutdownOutput();
             long deadline = System.nanoTime() + timeoutNanos;
@@ -161,15 +161,15 @@ final class SocketTransport implements Transport {
     }
 
     /** Marks the handoff to the engine: from now on the engine's close() ends the connection. */
-    void markUpgraded() {
+    public void markUpgraded() {
         upgraded = true;
     }
 
-    boolean isUpgraded() {
+    public boolean isUpgraded() {
         return upgraded;
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.get();
     }
 
@@ -200,6 +200,6 @@ final class SocketTransport implements Transport {
 
     @Override
     public String toString() {
-        return "SocketTransport[" + remoteAddress + " -> " + localAddress + (closed.get() ? ", closed" : "") + "]";
+        return "SocketChannelTransport[" + remoteAddress + " -> " + localAddress + (closed.get() ? ", closed" : "") + "]";
     }
 }
