@@ -16,6 +16,8 @@ public final class Options {
     public static final int DEFAULT_MAX_PAYLOAD = 1 << 20;
     /** 4 MiB of encoded frames waiting to be written per connection (wsbroad's default). */
     public static final long DEFAULT_MAX_QUEUED_BYTES = 4L << 20;
+    /** 8 KiB: the longest opening-handshake request head accepted on every transport (431 beyond). */
+    public static final int DEFAULT_MAX_REQUEST_HEAD_BYTES = 8192;
 
     private static final Options DEFAULTS = new Builder().build();
 
@@ -29,6 +31,8 @@ public final class Options {
     private final Duration pongTimeout;
     private final Duration idleTimeout;
     private final Duration handshakeTimeout;
+    private final Duration writeStallTimeout;
+    private final int maxRequestHeadBytes;
     private final boolean acceptUnmaskedFrames;
     private final Compression compression;
 
@@ -43,6 +47,8 @@ public final class Options {
         this.pongTimeout = b.pongTimeout;
         this.idleTimeout = b.idleTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.writeStallTimeout = b.writeStallTimeout;
+        this.maxRequestHeadBytes = b.maxRequestHeadBytes;
         this.acceptUnmaskedFrames = b.acceptUnmaskedFrames;
         this.compression = b.compression;
     }
@@ -93,17 +99,24 @@ public final class Options {
         return closeTimeout;
     }
 
-    /** Send a ping this often; zero (the default) sends none. */
+    /**
+     * Send an automatic ping this often; default 30 s, zero sends none. With {@link #pongTimeout()}
+     * it reaps half-open peers (a vanished client whose TCP connection still looks open) within
+     * {@code pingInterval + pongTimeout}.
+     */
     public Duration pingInterval() {
         return pingInterval;
     }
 
-    /** With a ping interval: an orphan that sends no pong this long after a ping is closed with 1001 and dropped; default 30 s. */
+    /** With a ping interval: an orphan that sends no pong this long after our ping was written is closed with 1001 and dropped; default 30 s. */
     public Duration pongTimeout() {
         return pongTimeout;
     }
 
-    /** Close (1001) a connection that received nothing for this long; zero (the default) never does. */
+    /**
+     * Close (1001) a connection that received nothing (no data, no pong) for this long; default
+     * 5 minutes, zero never does. With the default keepalive a live peer always answers in time.
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -111,6 +124,26 @@ public final class Options {
     /** How long a peer may take to complete the opening handshake; default 10 s. */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
+    }
+
+    /**
+     * A peer that takes no bytes for this long while we have frames to write (it stopped
+     * reading, or its window is shut) is dropped (1006 reported; no close frame can reach it);
+     * default 30 s, zero never. Without it a peer that stops reading holds its whole queue
+     * ({@link #maxQueuedBytes()}) for as long as it stays connected.
+     */
+    public Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    /**
+     * Longest opening-handshake request head (request line, headers, blank line) accepted on
+     * every transport; a longer one is refused with 431 before the connection keeps any copy of
+     * it; default {@value #DEFAULT_MAX_REQUEST_HEAD_BYTES}. The container's own limit, where an
+     * adapter runs, should be set no higher (see the README).
+     */
+    public int maxRequestHeadBytes() {
+        return maxRequestHeadBytes;
     }
 
     /**
@@ -133,6 +166,7 @@ public final class Options {
                 + ", blockTimeout=" + blockTimeout + ", closeTimeout=" + closeTimeout
                 + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
                 + ", idleTimeout=" + idleTimeout + ", handshakeTimeout=" + handshakeTimeout
+                + ", writeStallTimeout=" + writeStallTimeout + ", maxRequestHeadBytes=" + maxRequestHeadBytes
                 + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + ", compression=" + compression + "]";
     }
 
@@ -144,10 +178,12 @@ public final class Options {
         private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
         private Duration blockTimeout = Duration.ofSeconds(5);
         private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration pingInterval = Duration.ZERO;
+        private Duration pingInterval = Duration.ofSeconds(30);
         private Duration pongTimeout = Duration.ofSeconds(30);
-        private Duration idleTimeout = Duration.ZERO;
+        private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration writeStallTimeout = Duration.ofSeconds(30);
+        private int maxRequestHeadBytes = DEFAULT_MAX_REQUEST_HEAD_BYTES;
         private boolean acceptUnmaskedFrames;
         private Compression compression = Compression.defaults();
 
@@ -165,6 +201,8 @@ public final class Options {
             pongTimeout = o.pongTimeout;
             idleTimeout = o.idleTimeout;
             handshakeTimeout = o.handshakeTimeout;
+            writeStallTimeout = o.writeStallTimeout;
+            maxRequestHeadBytes = o.maxRequestHeadBytes;
             acceptUnmaskedFrames = o.acceptUnmaskedFrames;
             compression = o.compression;
         }
@@ -216,6 +254,19 @@ public final class Options {
 
         public Builder handshakeTimeout(Duration d) {
             handshakeTimeout = nonNegative(d, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder writeStallTimeout(Duration d) {
+            writeStallTimeout = nonNegative(d, "writeStallTimeout");
+            return this;
+        }
+
+        public Builder maxRequestHeadBytes(int bytes) {
+            if (bytes < 256) {
+                throw new IllegalArgumentException("maxRequestHeadBytes must be at least 256: " + bytes);
+            }
+            maxRequestHeadBytes = bytes;
             return this;
         }
 
