@@ -1,18 +1,21 @@
 package dev.shuttle.websocket.internal.session;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import dev.shuttle.websocket.CloseCode;
 
 /**
- * The close handshake of one connection (RFC 6455 §7), as one atomic set of facts, so that any
- * thread may close while the reader receives. No I/O: each transition tells the caller whether
- * it was the first to make it, and the caller acts.
+ * The close handshake of one connection (RFC 6455 §7), as one immutable snapshot replaced
+ * atomically, so that any thread may close while the reader receives and every reader of the
+ * state sees a code together with the fact it belongs to. No I/O: each transition tells the
+ * caller whether it was the first to make it, and the caller acts.
  * <pre>
  *   OPEN ──queue close──▶ CLOSE_QUEUED ──writer wrote it──▶ CLOSE_WRITTEN ─┐
  *     └───────────peer's close frame read──▶ CLOSE_RECEIVED ───────────────┴─▶ both: handshake done
  *   any state ──transport gone──▶ TERMINATED (onClose runs once)
  * </pre>
+ * A connection makes at most four transitions, so the snapshot's allocation does not matter.
  */
 final class CloseState {
     private static final int CLOSE_QUEUED = 1;
@@ -22,12 +25,16 @@ final class CloseState {
     /** Our close was queued before the peer's arrived: we started the handshake. */
     private static final int INITIATED = 16;
 
-    private final AtomicInteger bits = new AtomicInteger();
-    // Written once by the thread that won the matching transition, read when the connection ends.
-    private volatile int sentCode = CloseCode.ABNORMAL;
-    private volatile String sentReason = "";
-    private volatile int receivedCode = CloseCode.ABNORMAL;
-    private volatile String receivedReason = "";
+    /** The facts and the codes that go with them, never one without the other. */
+    private record Snapshot(int bits, int sentCode, String sentReason, int receivedCode, String receivedReason) {
+        boolean has(int bit) {
+            return (bits & bit) != 0;
+        }
+    }
+
+    private static final Snapshot OPEN = new Snapshot(0, CloseCode.ABNORMAL, "", CloseCode.ABNORMAL, "");
+
+    private final AtomicReference<Snapshot> state = new AtomicReference<>(OPEN);
 
     /** What onClose reports. */
     record Outcome(int code, String reason, boolean clean) {
@@ -35,62 +42,57 @@ final class CloseState {
 
     /** No close frame queued or received, and the transport is up: data may still be sent. */
     boolean isOpen() {
-        return (bits.get() & (CLOSE_QUEUED | CLOSE_RECEIVED | TERMINATED)) == 0;
+        return (state.get().bits & (CLOSE_QUEUED | CLOSE_RECEIVED | TERMINATED)) == 0;
     }
 
     /** Claims the right to queue our close frame with this code; true for exactly one caller. */
     boolean queueClose(int code, String reason) {
-        int before = bits.getAndUpdate(b -> (b & CLOSE_QUEUED) != 0 ? b
-                : b | CLOSE_QUEUED | ((b & CLOSE_RECEIVED) == 0 ? INITIATED : 0));
-        if ((before & CLOSE_QUEUED) != 0) {
-            return false;
-        }
-        sentCode = code;
-        sentReason = reason;
-        return true;
+        return transition(CLOSE_QUEUED, s -> new Snapshot(
+                s.bits | CLOSE_QUEUED | (s.has(CLOSE_RECEIVED) ? 0 : INITIATED),
+                code, reason, s.receivedCode, s.receivedReason));
     }
 
     /** True when we started the close handshake (our close frame was queued before the peer's arrived). */
     boolean weInitiated() {
-        return (bits.get() & INITIATED) != 0;
+        return state.get().has(INITIATED);
     }
 
     boolean closeQueued() {
-        return (bits.get() & CLOSE_QUEUED) != 0;
+        return state.get().has(CLOSE_QUEUED);
     }
 
     /** The writer put our close frame on the wire; true when the peer's close had already arrived. */
     boolean closeWritten() {
-        return (bits.getAndUpdate(b -> b | CLOSE_WRITTEN) & CLOSE_RECEIVED) != 0;
+        transition(CLOSE_WRITTEN, s -> new Snapshot(s.bits | CLOSE_WRITTEN, s.sentCode, s.sentReason, s.receivedCode, s.receivedReason));
+        return state.get().has(CLOSE_RECEIVED);
+    }
+
+    boolean wasCloseWritten() {
+        return state.get().has(CLOSE_WRITTEN);
     }
 
     /** Records the peer's close frame; false if one was already received (the peer sent two). */
     boolean closeReceived(int code, String reason) {
-        if (!set(CLOSE_RECEIVED)) {
-            return false;
-        }
-        receivedCode = code;
-        receivedReason = reason;
-        return true;
+        return transition(CLOSE_RECEIVED, s -> new Snapshot(s.bits | CLOSE_RECEIVED, s.sentCode, s.sentReason, code, reason));
     }
 
     boolean wasCloseReceived() {
-        return (bits.get() & CLOSE_RECEIVED) != 0;
+        return state.get().has(CLOSE_RECEIVED);
     }
 
     /** Both close frames crossed: the handshake is complete. */
     boolean handshakeDone() {
-        int b = bits.get();
-        return (b & CLOSE_WRITTEN) != 0 && (b & CLOSE_RECEIVED) != 0;
+        Snapshot s = state.get();
+        return s.has(CLOSE_WRITTEN) && s.has(CLOSE_RECEIVED);
     }
 
     /** Marks the connection finished; true for exactly one caller, who runs onClose. */
     boolean terminate() {
-        return set(TERMINATED);
+        return transition(TERMINATED, s -> new Snapshot(s.bits | TERMINATED, s.sentCode, s.sentReason, s.receivedCode, s.receivedReason));
     }
 
     boolean isTerminated() {
-        return (bits.get() & TERMINATED) != 0;
+        return state.get().has(TERMINATED);
     }
 
     /**
@@ -99,16 +101,27 @@ final class CloseState {
      * Clean means both close frames crossed.
      */
     Outcome outcome() {
-        if (weInitiated()) {
-            return new Outcome(sentCode, sentReason, handshakeDone());
+        Snapshot s = state.get();
+        boolean clean = s.has(CLOSE_WRITTEN) && s.has(CLOSE_RECEIVED);
+        if (s.has(INITIATED)) {
+            return new Outcome(s.sentCode, s.sentReason, clean);
         }
-        if (wasCloseReceived()) {
-            return new Outcome(receivedCode, receivedReason, handshakeDone());
+        if (s.has(CLOSE_RECEIVED)) {
+            return new Outcome(s.receivedCode, s.receivedReason, clean);
         }
         return new Outcome(CloseCode.ABNORMAL, "", false);
     }
 
-    private boolean set(int bit) {
-        return (bits.getAndUpdate(b -> b | bit) & bit) == 0;
+    /** Applies {@code next} unless {@code bit} is already set; true for the caller that set it. */
+    private boolean transition(int bit, UnaryOperator<Snapshot> next) {
+        while (true) {
+            Snapshot s = state.get();
+            if (s.has(bit)) {
+                return false;
+            }
+            if (state.compareAndSet(s, next.apply(s))) {
+                return true;
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.shuttle.websocket.CloseCode;
@@ -31,6 +32,7 @@ import dev.shuttle.websocket.internal.codec.ClosePayload;
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
+import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -79,6 +81,7 @@ public class Connection implements WebSocket {
     private final OutgoingFrames frames;
     private final Outbound outbound;
     private final Reader reader;
+    private final Timers timers;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     // Counters: "in" are written by the reader only; "out" and dropped by any producer.
@@ -90,7 +93,7 @@ public class Connection implements WebSocket {
 
     /** Why we closed, when it was a failure (protocol error, callback exception, timeout). */
     private volatile Throwable failure;
-    /** When our close frame was queued (System.nanoTime), 0 before: the reader enforces the close timeout from it. */
+    /** When our close frame was queued (System.nanoTime), 0 before: the close timeout runs from it. */
     volatile long closeQueuedAt;
     volatile Duration rtt;
 
@@ -111,10 +114,12 @@ public class Connection implements WebSocket {
         this.frames = new OutgoingFrames(role == Role.CLIENT, deflate);
         this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
         this.reader = new Reader(this);
+        this.timers = new Timers(this);
     }
 
-    /** Starts the reader on a new virtual thread; it runs onOpen first. */
+    /** Arms the timers and starts the reader on a new virtual thread; it runs onOpen first. */
     public void start() {
+        timers.start(System.nanoTime());
         Thread.ofVirtual().name("shuttle-" + id).start(reader);
     }
 
@@ -223,12 +228,12 @@ public class Connection implements WebSocket {
             throw new IllegalArgumentException("RSV1 belongs to permessage-deflate on this connection; write the message instead");
         }
         return switch (frame.opcode()) {
-            case PING, PONG -> outbound.offerControl(frames.frame(true, frame.rsv(), frame.opcode().code(), p, 0, p.length));
+            case PING, PONG -> outbound.offerControl(frames.control(frame.rsv(), frame.opcode().code(), p, OutFrame.CONTROL));
             case CLOSE -> {
                 close(frame.closeCode(), frame.closeReason());
                 yield SendResult.QUEUED;
             }
-            default -> sendData(frames.frame(frame.fin(), frame.rsv(), frame.opcode().code(), p, 0, p.length), p.length);
+            default -> sendData(frames.dataFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p), p.length);
         };
     }
 
@@ -247,10 +252,15 @@ public class Connection implements WebSocket {
         if (p.length > FrameEncoder.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("a control frame carries at most 125 bytes (RFC 6455 §5.5): " + p.length);
         }
-        return outbound.offerControl(frames.frame(true, 0, opcode.code(), p, 0, p.length));
+        return outbound.offerControl(frames.control(0, opcode.code(), p, OutFrame.CONTROL));
     }
 
-    private SendResult sendData(ByteBuffer frame, int payloadLength) {
+    /** The keepalive ping of {@link Timers}: the drainer tells them when it is written. */
+    SendResult sendAutoPing(byte[] payload) {
+        return outbound.offerControl(frames.control(0, Opcode.PING.code(), payload, OutFrame.CONTROL | OutFrame.AUTO_PING));
+    }
+
+    private SendResult sendData(OutFrame frame, int payloadLength) {
         SendResult r = outbound.offerData(frame);
         if (r == SendResult.QUEUED) {
             MESSAGES_OUT.getAndAdd(this, 1L);
@@ -320,10 +330,11 @@ public class Connection implements WebSocket {
         if (cause != null) {
             failure = cause;
         }
-        closeQueuedAt = System.nanoTime();
+        long now = System.nanoTime();
+        closeQueuedAt = now;
+        timers.onCloseQueued(now);
         byte[] payload = ClosePayload.build(code, reason);
-        outbound.offerClose(frames.frame(true, 0, Opcode.CLOSE.code(), payload, 0, payload.length), urgent);
-        reader.wake(); // the reader now enforces the close timeout
+        outbound.offerClose(frames.control(0, Opcode.CLOSE.code(), payload, OutFrame.CLOSE), urgent);
     }
 
     /**
@@ -342,6 +353,7 @@ public class Connection implements WebSocket {
     /** Called by the drainer once our close frame is on the wire. */
     void onCloseWritten() {
         boolean peerClosedFirst = closeState.closeWritten();
+        reader.wake(); // it may wait for this after the peer's end of stream
         if (failure != null) {
             // Failing: the peer may still be sending; half-close and let the reader drain to EOF
             // so the kernel does not answer unread bytes with a reset that could destroy our close frame.
@@ -374,6 +386,16 @@ public class Connection implements WebSocket {
             failure = new WebSocketException(CloseCode.ABNORMAL, "close handshake not completed within " + options.closeTimeout());
         }
         transport.close();
+        reader.wake();
+    }
+
+    /** The peer took no bytes for the write-stall timeout while we had frames for it: drop it (no close frame could reach it). */
+    void writeStalled(Duration timeout) {
+        if (failure == null) {
+            failure = new WebSocketException(CloseCode.ABNORMAL, "write stalled: the peer took no bytes for " + timeout);
+        }
+        transport.close();
+        reader.wake();
     }
 
     void onWriteFailed(Throwable e) {
@@ -381,6 +403,39 @@ public class Connection implements WebSocket {
             failure = e;
         }
         transport.close();
+        reader.wake();
+    }
+
+    /** Reader: bytes arrived (the idle timer's reference point). */
+    void onBytesRead() {
+        timers.onRead(System.nanoTime());
+    }
+
+    /** Reader: a pong arrived. */
+    void onPong(byte[] payload) {
+        timers.onPong(payload);
+    }
+
+    /** Drainer: our automatic ping is being written now. */
+    void pingWritten(long now) {
+        timers.pingWritten(now);
+    }
+
+    /** Timers: when the write in progress started, 0 when none is. */
+    long writingSince() {
+        return outbound.writingSince();
+    }
+
+    /**
+     * Reader, at the peer's end of stream: if our close frame is queued but not yet written (the
+     * peer sent its close and half-closed, RFC 6455 §7.1.1 lets it), wait until the drainer wrote
+     * it, with everything queued before it, or gave up. The close timeout bounds the wait: it
+     * closes the transport, which ends the drainer's write.
+     */
+    void awaitCloseWritten() {
+        while (closeState.closeQueued() && !closeState.wasCloseWritten() && !outbound.isFinished()) {
+            LockSupport.park(this);
+        }
     }
 
     private void shutdownOutput() {
@@ -400,6 +455,7 @@ public class Connection implements WebSocket {
             return;
         }
         transport.close();
+        timers.stop();
         outbound.shutdown();
         if (deflate != null) {
             deflate.closeSender(); // the owned deflater's native memory, never left to the GC
@@ -412,8 +468,8 @@ public class Connection implements WebSocket {
         }
         try {
             handler.onClose(this, outcome.code(), outcome.reason(), cause);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "onClose threw", e);
+        } catch (Throwable e) {
+            SafeLog.log(LOG, System.Logger.Level.WARNING, "onClose threw", e);
         } finally {
             if (onClosed != null) {
                 onClosed.accept(this);

@@ -13,24 +13,30 @@ import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.internal.codec.Masking;
-import dev.shuttle.websocket.internal.deflate.DeflateCodec;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
  * The outbound side of one connection: many producers, one writer at a time.
  * <p>
- * Producers only offer encoded frames to lock-free queues and, if nobody is draining, start a
- * drainer (a virtual thread); the flag {@link #draining} makes sure exactly one runs. The drainer
- * takes everything queued and writes it with one gathering write per batch. Pings and pongs go to
- * their own lane and overtake queued messages, but only between messages: while a fragmented
- * message is half written, the control lane waits. Our close frame travels in the data lane
- * (after what the user queued before it) unless the user's policy says to drop a slow consumer, and nothing is written
- * after it.
+ * Producers only offer encoded frames ({@link OutFrame}: the bytes and a descriptor) to
+ * lock-free queues and, if nobody is draining, start a drainer (a virtual thread); the flag
+ * {@link #draining} makes sure exactly one runs. The drainer takes everything queued and writes
+ * it with one gathering write per batch, deciding from each frame's descriptor alone. Pings,
+ * pongs and the urgent close go to their own lane and overtake queued data, also between the
+ * fragments of a message in progress (RFC 6455 §5.4 allows control frames there), so a pong
+ * answers a ping whatever the application is streaming. Our normal close frame travels in the
+ * data lane, after what the user queued before it; nothing is written after a close.
  * <p>
  * Memory is bounded: data frames count against {@link Options#maxQueuedBytes()}, and the
- * {@link OverflowPolicy} decides when they would not fit. A frame larger than the whole limit is
- * still accepted into an empty queue, otherwise it could never be sent.
+ * {@link OverflowPolicy} decides when a message would not fit — per message: the first frame of
+ * a fragmented message decides for all of it, so the peer never sees a continuation without its
+ * start or a message inside an unfinished one. The continuations of an admitted message are
+ * always queued (the application streams them; it chose their size). A frame larger than the
+ * whole limit is still accepted into an empty queue, otherwise it could never be sent.
+ * <p>
+ * A write in progress is visible through {@link #writingSince()}: the connection's timers close
+ * a peer that takes no bytes for {@link Options#writeStallTimeout()}.
  */
 final class Outbound {
     /** Buffers per gathering write; more than enough to coalesce a burst of small messages. */
@@ -42,13 +48,23 @@ final class Outbound {
      */
     static final int MAX_QUEUED_CONTROL_BYTES = 64 * 1024;
     /**
-     * What one queued frame costs beyond its bytes (its buffer object, array header and queue
-     * node), charged against {@link Options#maxQueuedBytes()} so that a flood of tiny messages is
-     * bounded by real memory, not by a fraction of it.
+     * What one queued frame costs beyond its bytes (its descriptor, buffer object, array header
+     * and queue node), charged against {@link Options#maxQueuedBytes()} so that a flood of tiny
+     * messages is bounded by real memory, not by a fraction of it.
      */
-    static final int FRAME_OVERHEAD = 96;
-    /** Bytes per gathering write, so one batch does not hold the socket for long. */
-    private static final long MAX_BATCH_BYTES = 1 << 20;
+    static final int FRAME_OVERHEAD = 112;
+    /**
+     * Bytes per gathering write (a single larger frame goes alone), so one batch does not hold
+     * the socket for long and a write that makes no progress is a stall, not a big batch.
+     */
+    private static final long MAX_BATCH_BYTES = 256 * 1024;
+
+    /** Producer side of the per-message decision: no fragmented message open. */
+    private static final int NO_MESSAGE = 0;
+    /** The open fragmented message was admitted: its continuations are queued whatever the fill. */
+    private static final int ADMITTED = 1;
+    /** The open fragmented message was dropped: its continuations are dropped too. */
+    private static final int DROPPING = 2;
 
     private final Connection owner;
     private final Transport transport;
@@ -59,17 +75,25 @@ final class Outbound {
     private final MaskKeys maskKeys;
     /**
      * permessage-deflate with context takeover on our side, else null: the drainer compresses
-     * the frames writers marked with RSV1, here, in wire order (see {@link OutgoingFrames}).
+     * the frames marked {@link OutFrame#COMPRESS}, here, in wire order (see {@link OutgoingFrames}).
      */
     private final PerMessageDeflate deflateInOrder;
 
-    private final ConcurrentLinkedQueue<ByteBuffer> data = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<ByteBuffer> control = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OutFrame> data = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OutFrame> control = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong queuedControlBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
     private volatile boolean finished;
+    /** When the write in progress started (System.nanoTime), 0 while none is: the write-stall timer reads it. */
+    private volatile long writingSince;
+    /**
+     * The fragmented message being written, one of {@link #NO_MESSAGE}, {@link #ADMITTED},
+     * {@link #DROPPING}. The fragments of one message come from one writer at a time (the
+     * application's contract for {@code writeFrame}), so a volatile suffices.
+     */
+    private volatile int openMessage;
     private final Runnable drainTask = this::drain;
 
     // BLOCK policy only (null otherwise, to keep idle connections small): producers waiting for
@@ -77,9 +101,6 @@ final class Outbound {
     private final ReentrantLock roomLock;
     private final Condition room;
     private volatile int waiters;
-
-    // Drainer-owned (one drainer at a time; the draining flag's CAS orders the hand-over).
-    private boolean midMessage;
 
     Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
         this.owner = owner;
@@ -97,44 +118,78 @@ final class Outbound {
         return queuedBytes.get();
     }
 
-    /** Queues a data frame (or fragment) under the overflow policy. */
-    SendResult offerData(ByteBuffer frame) {
+    /** Queues a data frame (a whole message or one fragment) under the overflow policy, decided per message. */
+    SendResult offerData(OutFrame frame) {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
-        int size = frame.remaining() + FRAME_OVERHEAD;
+        int size = frame.size() + FRAME_OVERHEAD;
+        boolean last = frame.is(OutFrame.LAST);
+        if (!frame.is(OutFrame.FIRST)) {
+            // A continuation: its message was decided at its first frame.
+            if (openMessage == DROPPING) {
+                if (last) {
+                    openMessage = NO_MESSAGE;
+                }
+                owner.countDropped();
+                return SendResult.DROPPED;
+            }
+            if (last) {
+                openMessage = NO_MESSAGE;
+            }
+            queuedBytes.addAndGet(size);
+            return enqueue(frame);
+        }
         if (!reserve(size)) {
-            switch (policy) {
-                case DROP:
-                    owner.countDropped();
-                    return SendResult.DROPPED;
-                case BLOCK:
-                    if (!awaitRoom(size)) {
-                        if (finished || owner.closeState().closeQueued()) {
-                            return SendResult.CLOSED;
-                        }
-                        owner.countDropped();
-                        return SendResult.TIMED_OUT;
-                    }
-                    break;
-                case CLOSE:
-                default:
-                    owner.countDropped();
-                    owner.closeSlowConsumer();
-                    return SendResult.CLOSED;
+            SendResult refused = refuse(size);
+            if (refused != null) {
+                if (!last && refused != SendResult.CLOSED) {
+                    openMessage = DROPPING;
+                }
+                return refused;
             }
         }
+        if (!last) {
+            openMessage = ADMITTED;
+        }
+        return enqueue(frame);
+    }
+
+    /** The queue is full: the policy's answer, or null when room was found after all (BLOCK). */
+    private SendResult refuse(int size) {
+        switch (policy) {
+            case DROP:
+                owner.countDropped();
+                return SendResult.DROPPED;
+            case BLOCK:
+                if (awaitRoom(size)) {
+                    return null;
+                }
+                if (finished || owner.closeState().closeQueued()) {
+                    return SendResult.CLOSED;
+                }
+                owner.countDropped();
+                return SendResult.TIMED_OUT;
+            case CLOSE:
+            default:
+                owner.countDropped();
+                owner.closeSlowConsumer();
+                return SendResult.CLOSED;
+        }
+    }
+
+    private SendResult enqueue(OutFrame frame) {
         data.offer(frame);
         signal();
         return SendResult.QUEUED;
     }
 
     /** Queues a ping or pong ahead of queued messages. */
-    SendResult offerControl(ByteBuffer frame) {
+    SendResult offerControl(OutFrame frame) {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
-        int size = frame.remaining();
+        int size = frame.size();
         if (queuedControlBytes.addAndGet(size) > MAX_QUEUED_CONTROL_BYTES) {
             queuedControlBytes.addAndGet(-size);
             return SendResult.DROPPED;
@@ -148,16 +203,26 @@ final class Outbound {
      * Queues our close frame. Normally it follows the queued messages; {@code urgent} (the CLOSE
      * overflow policy, a peer that stopped answering pings) discards them and sends it next.
      */
-    void offerClose(ByteBuffer frame, boolean urgent) {
+    void offerClose(OutFrame frame, boolean urgent) {
         if (urgent) {
             discardData();
-            queuedControlBytes.addAndGet(frame.remaining());
+            queuedControlBytes.addAndGet(frame.size());
             control.offer(frame);
         } else {
-            queuedBytes.addAndGet(frame.remaining() + FRAME_OVERHEAD);
+            queuedBytes.addAndGet(frame.size() + FRAME_OVERHEAD);
             data.offer(frame);
         }
         signal();
+    }
+
+    /** Our close frame was written, or the output failed or was shut down: nothing more will be written. */
+    boolean isFinished() {
+        return finished;
+    }
+
+    /** When the write in progress started ({@link System#nanoTime()}), or 0 when the drainer is not inside a write. */
+    long writingSince() {
+        return writingSince;
     }
 
     /** The connection is gone: drop everything and release waiting producers. */
@@ -231,43 +296,37 @@ final class Outbound {
                 long dataBytes = 0;
                 long controlBytes = 0;
                 boolean closeInBatch = false;
-                ByteBuffer b;
-                if (!midMessage) {
-                    while (n < MAX_BATCH && (b = control.poll()) != null) {
-                        batch[n++] = b;
-                        bytes += b.remaining();
-                        controlBytes += b.remaining();
-                        if (opcode(b) == 0x8) {
-                            closeInBatch = true;
-                            break;
-                        }
-                    }
-                }
-                while (!closeInBatch && n < MAX_BATCH && bytes < MAX_BATCH_BYTES && (b = data.peek()) != null) {
-                    // The control lane may hold the urgent close: it goes before further data.
-                    if (!midMessage && !control.isEmpty() && n > 0) {
+                boolean autoPing = false;
+                OutFrame f;
+                // Control frames first, whether or not a fragmented message is open (§5.4).
+                while (n < MAX_BATCH && (f = control.poll()) != null) {
+                    batch[n++] = f.bytes();
+                    bytes += f.size();
+                    controlBytes += f.size();
+                    autoPing |= f.is(OutFrame.AUTO_PING);
+                    if (f.is(OutFrame.CLOSE)) {
+                        closeInBatch = true;
                         break;
                     }
-                    data.poll();
-                    int size = b.remaining(); // what the writer reserved in queuedBytes
-                    if (deflateInOrder != null && (b.get(b.position()) & DeflateCodec.RSV1_BIT) != 0) {
+                }
+                while (!closeInBatch && n < MAX_BATCH && (n == 0 || bytes < MAX_BATCH_BYTES) && (f = data.poll()) != null) {
+                    ByteBuffer b = f.bytes();
+                    if (f.is(OutFrame.COMPRESS)) {
                         b = deflateInOrder.compressQueued(b);
                     }
                     batch[n++] = b;
                     bytes += b.remaining();
-                    dataBytes += size + FRAME_OVERHEAD;
-                    int op = opcode(b);
-                    if (op == 0x8) {
-                        closeInBatch = true;
-                    } else {
-                        midMessage = (b.get(b.position()) & 0x80) == 0;
+                    dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
+                    closeInBatch = f.is(OutFrame.CLOSE);
+                    if (!control.isEmpty()) {
+                        break; // a pong or the urgent close arrived: it goes in the next batch, first
                     }
                 }
                 if (n == 0) {
                     // Hand over, then look again: a producer may have queued after our last poll
-                    // and seen the flag still set. Pings wait while a fragmented message is open.
+                    // and seen the flag still set.
                     draining.set(false);
-                    boolean work = !data.isEmpty() || (!midMessage && !control.isEmpty());
+                    boolean work = !data.isEmpty() || !control.isEmpty();
                     if (!work || !draining.compareAndSet(false, true)) {
                         return;
                     }
@@ -278,7 +337,16 @@ final class Outbound {
                         mask(batch[i]);
                     }
                 }
-                transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
+                long now = System.nanoTime();
+                if (autoPing) {
+                    owner.pingWritten(now);
+                }
+                writingSince = now;
+                try {
+                    transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
+                } finally {
+                    writingSince = 0;
+                }
                 Arrays.fill(batch, 0, n, null); // written: let the frames go
                 queuedBytes.addAndGet(-dataBytes);
                 queuedControlBytes.addAndGet(-controlBytes);
@@ -291,7 +359,9 @@ final class Outbound {
                     return;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Whatever went wrong (the socket, a bug, out of memory), this connection's output is
+            // over; the connection fails and the frames it held are let go.
             finished = true;
             discardData();
             control.clear();
@@ -303,10 +373,6 @@ final class Outbound {
     private void discardData() {
         data.clear();
         queuedBytes.set(0);
-    }
-
-    private static int opcode(ByteBuffer frame) {
-        return frame.get(frame.position()) & 0x0F;
     }
 
     /** Fills in the mask key that the producer left as zeros and masks the payload in place (RFC 6455 §5.3). */

@@ -28,6 +28,8 @@ import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 final class OutgoingFrames {
     /** RSV1, as the 3-bit RSV value: set by the extension alone. */
     private static final int RSV1 = 0b100;
+    /** A message in one frame. */
+    private static final int WHOLE = OutFrame.FIRST | OutFrame.LAST;
 
     private final boolean masked;
     private final PerMessageDeflate deflate;
@@ -38,21 +40,21 @@ final class OutgoingFrames {
     }
 
     /** A whole data message. */
-    ByteBuffer message(int opcode, byte[] payload) {
+    OutFrame message(int opcode, byte[] payload) {
         if (deflate != null && deflate.compresses(payload.length)) {
             if (deflate.sendContextTakeover()) {
-                return frame(true, RSV1, opcode, payload, 0, payload.length);
+                return inOrder(opcode, payload);
             }
             ByteBuffer compressed = deflate.compressNow(opcode, payload, 0, payload.length);
             if (compressed != null) {
-                return compressed;
+                return new OutFrame(compressed, WHOLE);
             }
         }
-        return frame(true, 0, opcode, payload, 0, payload.length);
+        return new OutFrame(frame(true, 0, opcode, payload, 0, payload.length), WHOLE);
     }
 
     /** A whole data message from a buffer's remaining bytes (left untouched). */
-    ByteBuffer message(int opcode, ByteBuffer payload) {
+    OutFrame message(int opcode, ByteBuffer payload) {
         int len = payload.remaining();
         if (deflate != null && deflate.compresses(len)) {
             byte[] copy = new byte[len];
@@ -60,27 +62,41 @@ final class OutgoingFrames {
             return message(opcode, copy);
         }
         ByteBuffer b = allocate(true, 0, opcode, len);
-        return b.put(payload.duplicate()).flip();
+        return new OutFrame(b.put(payload.duplicate()).flip(), WHOLE);
     }
 
     /** A message encoded once for many connections: its shared bytes where the role and extension allow. */
-    ByteBuffer prepared(PreparedMessage message) {
+    OutFrame prepared(PreparedMessage message) {
         byte[] payload = message.payload();
         int opcode = message.opcode().code();
         if (deflate != null && deflate.compresses(payload.length)) {
             if (deflate.sendContextTakeover()) {
-                return frame(true, RSV1, opcode, payload, 0, payload.length); // our own window: the drainer compresses
+                return inOrder(opcode, payload); // our own window: the drainer compresses
             }
             ByteBuffer shared = message.deflatedFrame(deflate.level());
             if (shared != null) {
-                return masked ? maskableCopy(shared, opcode) : shared;
+                return new OutFrame(masked ? maskableCopy(shared, opcode) : shared, WHOLE);
             }
         }
-        return masked ? frame(true, 0, opcode, payload, 0, payload.length) : message.unmaskedFrame();
+        return new OutFrame(masked ? frame(true, 0, opcode, payload, 0, payload.length) : message.unmaskedFrame(), WHOLE);
     }
 
-    /** One frame as given (a raw frame, a control frame, a close): never compressed. */
-    ByteBuffer frame(boolean fin, int rsv, int opcode, byte[] payload, int off, int len) {
+    /** A data frame as the application gave it ({@code writeFrame}): possibly one fragment of a message; never compressed. */
+    OutFrame dataFrame(boolean fin, int rsv, int opcode, byte[] payload) {
+        return new OutFrame(frame(fin, rsv, opcode, payload, 0, payload.length), OutFrame.dataFlags(fin, opcode));
+    }
+
+    /** A ping, a pong or our close; {@code flags} says which ({@link OutFrame#CONTROL}, {@link OutFrame#AUTO_PING}, {@link OutFrame#CLOSE}). */
+    OutFrame control(int rsv, int opcode, byte[] payload, int flags) {
+        return new OutFrame(frame(true, rsv, opcode, payload, 0, payload.length), flags);
+    }
+
+    /** Queued plain with RSV1 as the extension's mark; the drainer compresses it in wire order. */
+    private OutFrame inOrder(int opcode, byte[] payload) {
+        return new OutFrame(frame(true, RSV1, opcode, payload, 0, payload.length), WHOLE | OutFrame.COMPRESS);
+    }
+
+    private ByteBuffer frame(boolean fin, int rsv, int opcode, byte[] payload, int off, int len) {
         return allocate(fin, rsv, opcode, len).put(payload, off, len).flip();
     }
 

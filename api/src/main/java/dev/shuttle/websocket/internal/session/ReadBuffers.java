@@ -9,6 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * returns it as soon as every complete frame in it is parsed, so an idle connection holds none.
  * Direct buffers: the socket reads into them without the JDK's hidden copy, and payloads are
  * unmasked while copied out of them.
+ * <p>
+ * Direct memory is outside the heap limit, so its total is bounded: at most
+ * {@link #MAX_DIRECT} buffers exist at once (system property {@code shuttle.readBuffers.maxDirect},
+ * default 1024, i.e. 32 MiB); beyond that, readers get heap buffers, which the garbage collector
+ * owns and the heap limit bounds, and which are not pooled.
  */
 final class ReadBuffers {
     /** Large enough for many small frames per read; a bigger payload is read straight into its own array. */
@@ -16,8 +21,12 @@ final class ReadBuffers {
     /** Idle buffers kept for reuse; beyond this they are left to the garbage collector. */
     private static final int MAX_POOLED = Math.max(64, Runtime.getRuntime().availableProcessors() * 64);
 
+    /** Direct buffers that may exist at once, pooled or in use. */
+    static final int MAX_DIRECT = Integer.getInteger("shuttle.readBuffers.maxDirect", 1024);
+
     private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger POOLED = new AtomicInteger();
+    private static final AtomicInteger DIRECT = new AtomicInteger();
 
     private ReadBuffers() {
     }
@@ -25,19 +34,37 @@ final class ReadBuffers {
     /** A cleared buffer in fill mode. */
     static ByteBuffer acquire() {
         ByteBuffer b = POOL.poll();
-        if (b == null) {
+        if (b != null) {
+            POOLED.decrementAndGet();
+            return b;
+        }
+        if (DIRECT.incrementAndGet() <= MAX_DIRECT) {
             return ByteBuffer.allocateDirect(BUFFER_SIZE);
         }
-        POOLED.decrementAndGet();
-        return b;
+        DIRECT.decrementAndGet();
+        return ByteBuffer.allocate(BUFFER_SIZE);
     }
 
     static void release(ByteBuffer b) {
+        if (!b.isDirect()) {
+            return; // an overflow heap buffer: the collector takes it
+        }
         if (POOLED.incrementAndGet() <= MAX_POOLED) {
             b.clear();
             POOL.offer(b);
         } else {
             POOLED.decrementAndGet();
+            DIRECT.decrementAndGet(); // left to the collector, which frees its native memory
         }
+    }
+
+    /** Direct buffers in existence (pooled or borrowed); for tests and diagnostics. */
+    static int directCount() {
+        return DIRECT.get();
+    }
+
+    /** Direct buffers borrowed right now: what readers hold. */
+    static int borrowed() {
+        return DIRECT.get() - POOLED.get();
     }
 }

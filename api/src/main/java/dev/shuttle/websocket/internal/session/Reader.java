@@ -17,24 +17,29 @@ import dev.shuttle.websocket.internal.codec.FrameParser;
 import dev.shuttle.websocket.internal.codec.Masking;
 import dev.shuttle.websocket.internal.codec.Utf8Validator;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
+import dev.shuttle.websocket.internal.io.SafeLog;
 
 /**
  * The read side of one connection, run by its own virtual thread: reads, parses every complete
  * frame in the buffer before reading again, joins fragments, validates text as it arrives (so a
- * bad byte fails the connection at once, RFC 6455 §8.1), answers pings, runs the callbacks, and
- * keeps the connection's timers (idle, ping/pong, close) between reads.
+ * bad byte fails the connection at once, RFC 6455 §8.1), answers pings and runs the callbacks.
+ * Its timers fire elsewhere ({@link Timers}); the reader only tells them that bytes arrived.
  * <p>
- * A read buffer is borrowed from {@link ReadBuffers} only while bytes are there to parse; an idle
- * connection waits in {@code Transport.awaitReadable} holding none. Payloads larger than what is
- * buffered are read straight into the array that will be handed to {@code onData}.
+ * Memory follows the bytes the peer actually sent, never the lengths it declared: a payload
+ * array grows as its bytes arrive (doubling, up to the frame or message limit), a compressed
+ * frame is inflated chunk by chunk as it arrives, and a read buffer is borrowed from
+ * {@link ReadBuffers} only while bytes are there to parse. While the reader waits, it gives the
+ * buffer back; the few bytes of a partial frame header are kept in a tiny array meanwhile. So a
+ * peer that declares 1 MiB and sends nothing costs nothing beyond its connection, and one byte
+ * after the upgrade pins no pooled buffer.
  * <p>
  * Every field is owned by the reader thread, except {@link #thread} (read by {@link #wake()}).
  */
 final class Reader implements Runnable {
     private static final System.Logger LOG = System.getLogger(Reader.class.getName());
     private static final byte[] EMPTY = new byte[0];
-    /** A payload remainder at least this large is read directly into its array, bypassing the buffer. */
-    private static final int DIRECT_READ_THRESHOLD = ReadBuffers.BUFFER_SIZE / 2;
+    /** Largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final ClassValue<Boolean> OVERRIDES_ON_FRAME = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -56,17 +61,17 @@ final class Reader implements Runnable {
 
     /** The last read returned bytes: the next one would follow without the reader having waited. */
     private boolean readWithoutWaiting;
-    /** The borrowed buffer in read mode (position..limit = unparsed bytes), or null while idle. */
+    /** The borrowed buffer in read mode (position..limit = unparsed bytes), or null while waiting. */
     private ByteBuffer buf;
+    /** Unparsed bytes (part of a frame header) kept while the buffer is given back, else null. */
+    private byte[] stash;
 
-    // The message being assembled from fragments.
+    // The message being assembled: its bytes so far, grown as they arrive.
     private byte[] message;
     private int messageLength;
     private boolean messageBinary;
     /** The message in progress had RSV1 on its first frame: it is inflated by {@link Connection#deflate}. */
     private boolean messageCompressed;
-
-    private final Timers timers;
 
     Reader(Connection c) {
         this.c = c;
@@ -76,11 +81,10 @@ final class Reader implements Runnable {
         this.parser = new FrameParser(c.role == Connection.Role.SERVER, c.options.acceptUnmaskedFrames(),
                 c.options.maxFramePayload(), c.deflate != null);
         this.wantsFrames = handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(handler.getClass());
-        this.maxMessageSize = c.options.maxMessageSize();
-        this.timers = new Timers(c);
+        this.maxMessageSize = Math.min(c.options.maxMessageSize(), MAX_ARRAY);
     }
 
-    /** Makes the reader look at its timers now (a close was queued from another thread). */
+    /** Unparks the reader if it waits (for bytes, or for our close frame to be written after the peer's end of stream). */
     void wake() {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
@@ -91,7 +95,6 @@ final class Reader implements Runnable {
     @Override
     public void run() {
         thread = Thread.currentThread();
-        timers.start(System.nanoTime());
         Throwable readError = null;
         try {
             if (callback(() -> handler.onOpen(c))) {
@@ -100,17 +103,16 @@ final class Reader implements Runnable {
             discardUntilEnd();
         } catch (IOException e) {
             readError = e;
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "reader of " + c + " failed", e);
+        } catch (Throwable e) {
+            SafeLog.log(LOG, System.Logger.Level.ERROR, "reader of " + c + " failed", e);
             readError = e;
         } finally {
-            if (buf != null) {
-                ReadBuffers.release(buf);
-                buf = null;
-            }
-            message = null;
+            releaseMemory();
             if (c.deflate != null) {
                 c.deflate.closeReceiver(); // reader-owned inflater: ended or back to the pool
+            }
+            if (readError == null || readError instanceof EOFException) {
+                c.awaitCloseWritten(); // the peer half-closed: our close frame still goes out
             }
             c.terminate(readError);
         }
@@ -133,6 +135,11 @@ final class Reader implements Runnable {
         } catch (WebSocketException e) {
             notifyError(e);
             c.fail(e);
+        } catch (OutOfMemoryError e) {
+            // This connection's message could not be held: let it go and fail this connection only.
+            releaseMemory();
+            notifyError(e);
+            c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "out of memory", e));
         }
     }
 
@@ -150,17 +157,18 @@ final class Reader implements Runnable {
     /** Handles the frame whose header the parser just read; false to stop reading frames. */
     private boolean onFrame() throws IOException {
         int opcode = parser.opcode();
-        long length = parser.payloadLength();
+        int len = (int) parser.payloadLength(); // at most maxFramePayload, checked by the parser
         if (opcode >= Opcode.CLOSE.code()) {
-            byte[] payload = length == 0 ? EMPTY : new byte[(int) length];
-            readPayload(payload, 0, payload.length, false);
+            byte[] payload = len == 0 ? EMPTY : new byte[len]; // at most 125 bytes (§5.5)
+            readControlPayload(payload);
             if (wantsFrames && !callback(() -> handler.onFrame(c, new Frame(true, 0, Opcode.of(opcode), payload)))) {
                 return false;
             }
             return onControl(opcode, payload);
         }
         boolean fin = parser.fin();
-        if (opcode != Opcode.CONTINUATION.code()) {
+        boolean first = opcode != Opcode.CONTINUATION.code();
+        if (first) {
             messageBinary = opcode == Opcode.BINARY.code();
             messageLength = 0;
             utf8.reset();
@@ -170,29 +178,16 @@ final class Reader implements Runnable {
             }
         }
         if (messageCompressed) {
-            return onCompressedFrame(opcode, fin, (int) length);
+            return onCompressedFrame(opcode, fin, len);
         }
-        if (messageLength + length > maxMessageSize) {
+        if (messageLength + (long) len > maxMessageSize) {
             throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes");
         }
-        int len = (int) length;
-        boolean text = !messageBinary;
-        byte[] data;
-        int frameStart;
-        if (fin && opcode != Opcode.CONTINUATION.code()) {
-            // A whole message in one frame: read it straight into the array onData receives.
-            data = len == 0 ? new byte[0] : new byte[len];
-            frameStart = 0;
-            readPayload(data, 0, len, text);
-            messageLength = len;
-        } else {
-            ensureMessageCapacity(messageLength + len);
-            frameStart = messageLength;
-            readPayload(message, messageLength, len, text);
-            messageLength += len;
-            data = fin ? takeMessage() : null;
-        }
+        int frameStart = messageLength;
+        // A message in one frame can need no more than the frame; a fragmented one up to the limit.
+        appendPayload(len, first && fin ? len : maxMessageSize);
+        byte[] data = fin ? takeMessage() : null;
         if (wantsFrames && !frameSeen(fin, opcode, data != null && frameStart == 0 && len == data.length ? data
                 : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len))) {
             return false;
@@ -201,30 +196,58 @@ final class Reader implements Runnable {
     }
 
     /**
-     * A frame of a compressed message (RFC 7692 §6.2): its payload is read whole (at most
-     * maxFramePayload bytes), inflated at once into the message, and the inflated bytes are
-     * UTF-8-checked as they come. The inflated size, not the wire size, counts against
-     * maxMessageSize, and the inflater stops at that limit (1009), so a zip bomb costs at most
-     * the limit. onFrame sees the frame as it was on the wire: RSV1 and the compressed payload.
+     * A frame of a compressed message (RFC 7692 §6.2): its payload is inflated chunk by chunk as
+     * it arrives, and the inflated bytes are UTF-8-checked as they come. The inflated size, not
+     * the wire size, counts against maxMessageSize, and the inflater stops at that limit (1009),
+     * so a zip bomb costs at most the limit. onFrame sees the frame as it was on the wire: RSV1
+     * and the compressed payload (assembled only when an onFrame handler asks for it).
      */
     private boolean onCompressedFrame(int opcode, boolean fin, int len) throws IOException {
         PerMessageDeflate deflate = c.deflate;
-        byte[] wire = len == 0 ? EMPTY : new byte[len];
-        readPayload(wire, 0, len, false);
-        int before = deflate.inflatedLength();
-        deflate.inflate(wire, 0, len);
-        if (fin) {
-            deflate.finishMessage();
-        }
         boolean text = !messageBinary;
+        byte[] wire = wantsFrames ? (len == 0 ? EMPTY : null) : null;
+        int wireLength = 0;
+        int done = 0;
+        while (done < len) {
+            if (buf == null || !buf.hasRemaining()) {
+                if (!readMore()) {
+                    throw new EOFException("end of stream inside a frame");
+                }
+                continue;
+            }
+            int n = Math.min(buf.remaining(), len - done);
+            byte[] chunk = new byte[n];
+            unmaskFromBuffer(chunk, 0, n, done);
+            done += n;
+            inflate(deflate, chunk, text);
+            if (wantsFrames) {
+                wire = grow(wire, wireLength + n, len);
+                System.arraycopy(chunk, 0, wire, wireLength, n);
+                wireLength += n;
+            }
+        }
+        if (fin) {
+            int before = deflate.inflatedLength();
+            deflate.finishMessage();
+            checkInflated(deflate, before, text);
+        }
+        if (wantsFrames && !frameSeen(fin, opcode, wire == null ? EMPTY : wire)) {
+            return false;
+        }
+        return !fin || deliver(deflate.takeMessage());
+    }
+
+    private void inflate(PerMessageDeflate deflate, byte[] chunk, boolean text) throws WebSocketException {
+        int before = deflate.inflatedLength();
+        deflate.inflate(chunk, 0, chunk.length);
+        checkInflated(deflate, before, text);
+    }
+
+    private void checkInflated(PerMessageDeflate deflate, int before, boolean text) throws WebSocketException {
         int produced = deflate.inflatedLength() - before;
         if (text && produced > 0 && !utf8.feed(deflate.inflated(), before, produced)) {
             throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
         }
-        if (wantsFrames && !frameSeen(fin, opcode, wire)) {
-            return false;
-        }
-        return !fin || deliver(deflate.takeMessage());
     }
 
     /** Hands a frame to onFrame as it was on the wire (unmasked); false when the callback threw. */
@@ -244,7 +267,7 @@ final class Reader implements Runnable {
         try {
             handler.onData(c, messageBinary, data);
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return callbackFailed(e);
         }
     }
@@ -255,7 +278,7 @@ final class Reader implements Runnable {
             return callback(() -> handler.onPing(c, payload));
         }
         if (opcode == Opcode.PONG.code()) {
-            timers.onPong(payload);
+            c.onPong(payload);
             return callback(() -> handler.onPong(c, payload));
         }
         int code = ClosePayload.validate(payload);
@@ -263,57 +286,83 @@ final class Reader implements Runnable {
         return true;
     }
 
-    /** Reads a payload of the current frame into {@code dst}, unmasking and (for text) validating as bytes arrive. */
-    private void readPayload(byte[] dst, int off, int len, boolean text) throws IOException {
-        boolean masked = parser.masked();
-        int key = parser.maskKey();
-        int keyPos = 0;
+    /**
+     * Appends the current frame's {@code len} payload bytes to the message, unmasking and (for
+     * text) validating as they arrive. The array grows with the bytes received, never ahead of
+     * them by more than their own size, and never beyond {@code most}.
+     */
+    private void appendPayload(int len, long most) throws IOException {
+        boolean text = !messageBinary;
         int done = 0;
         while (done < len) {
-            int at = off + done;
-            int n;
-            if (buf != null && buf.hasRemaining()) {
-                n = Math.min(buf.remaining(), len - done);
-                if (masked) {
-                    keyPos = Masking.unmaskCopy(buf, dst, at, n, key, keyPos);
-                } else {
-                    buf.get(dst, at, n);
-                }
-            } else if (len - done >= DIRECT_READ_THRESHOLD) {
-                releaseEmptyBuffer();
-                n = c.transport.read(ByteBuffer.wrap(dst, at, len - done));
-                if (n < 0) {
-                    throw new EOFException("end of stream inside a frame");
-                }
-                if (n == 0) {
-                    awaitReadable();
-                    continue;
-                }
-                timers.onRead(System.nanoTime());
-                if (masked) {
-                    keyPos = Masking.mask(dst, at, n, key, keyPos);
-                }
-            } else {
+            if (buf == null || !buf.hasRemaining()) {
                 if (!readMore()) {
                     throw new EOFException("end of stream inside a frame");
                 }
                 continue;
             }
-            if (text && !utf8.feed(dst, at, n)) {
+            int n = Math.min(buf.remaining(), len - done);
+            message = grow(message, messageLength + n, most);
+            unmaskFromBuffer(message, messageLength, n, done);
+            if (text && !utf8.feed(message, messageLength, n)) {
                 throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "invalid UTF-8 in a text message");
             }
+            messageLength += n;
             done += n;
         }
     }
 
+    /** A control frame's payload (at most 125 bytes, §5.5), into its exactly-sized array. */
+    private void readControlPayload(byte[] dst) throws IOException {
+        int done = 0;
+        while (done < dst.length) {
+            if (buf == null || !buf.hasRemaining()) {
+                if (!readMore()) {
+                    throw new EOFException("end of stream inside a frame");
+                }
+                continue;
+            }
+            int n = Math.min(buf.remaining(), dst.length - done);
+            unmaskFromBuffer(dst, done, n, done);
+            done += n;
+        }
+    }
+
+    /** Copies {@code n} buffered payload bytes to {@code dst}, unmasking; {@code payloadPos} is their offset in the frame's payload. */
+    private void unmaskFromBuffer(byte[] dst, int off, int n, int payloadPos) {
+        if (parser.masked()) {
+            Masking.unmaskCopy(buf, dst, off, n, parser.maskKey(), payloadPos & 3);
+        } else {
+            buf.get(dst, off, n);
+        }
+    }
+
+    /**
+     * {@code array} with room for at least {@code needed} bytes: doubled from what it must hold,
+     * at most {@code most}. Growing by twice the bytes held bounds the array by the bytes received.
+     */
+    private static byte[] grow(byte[] array, int needed, long most) {
+        if (array != null && array.length >= needed) {
+            return array;
+        }
+        int size = (int) Math.min(most, Math.max(needed, 2L * needed));
+        return array == null ? new byte[size] : Arrays.copyOf(array, size);
+    }
+
     /**
      * Reads at least one more byte into the buffer (keeping the unparsed ones), waiting as long
-     * as needed; false at end of stream. Gives the buffer back while waiting with nothing in it.
+     * as needed; false at end of stream. While it waits it holds no buffer: the unparsed bytes,
+     * at most a partial frame header, wait in {@link #stash}.
      */
     private boolean readMore() throws IOException {
         while (true) {
             if (buf == null) {
-                buf = ReadBuffers.acquire().flip();
+                buf = ReadBuffers.acquire();
+                if (stash != null) {
+                    buf.put(stash);
+                    stash = null;
+                }
+                buf.flip();
             }
             if (buf.position() > 0) {
                 buf.compact().flip(); // keep the unparsed bytes, make room after them
@@ -330,55 +379,69 @@ final class Reader implements Runnable {
             buf.limit(buf.position()).position(0);
             if (n > 0) {
                 readWithoutWaiting = true;
-                timers.onRead(System.nanoTime());
+                c.onBytesRead();
                 return true;
             }
             if (n < 0) {
                 return false;
             }
             readWithoutWaiting = false;
-            releaseEmptyBuffer();
-            awaitReadable();
+            giveBufferBack();
+            c.transport.awaitReadable(0); // no deadline: the timers fire on their own thread
         }
     }
 
-    private void releaseEmptyBuffer() {
-        if (buf != null && !buf.hasRemaining()) {
+    /** Returns the buffer to the pool; its unparsed bytes (a partial header) move to the stash. */
+    private void giveBufferBack() {
+        if (buf == null) {
+            return;
+        }
+        if (buf.hasRemaining()) {
+            stash = new byte[buf.remaining()];
+            buf.get(stash);
+        }
+        ReadBuffers.release(buf);
+        buf = null;
+    }
+
+    /** The takeMessage of a failed or finished connection: nothing it held stays reachable. */
+    private void releaseMemory() {
+        if (buf != null) {
             ReadBuffers.release(buf);
             buf = null;
         }
-    }
-
-    private void awaitReadable() throws IOException {
-        c.transport.awaitReadable(timers.run());
-    }
-
-    private void ensureMessageCapacity(long needed) {
-        if (message == null || message.length < needed) {
-            long grown = message == null ? needed : Math.max(needed, Math.min(2L * message.length, maxMessageSize));
-            message = message == null ? new byte[(int) grown] : Arrays.copyOf(message, (int) grown);
-        }
+        stash = null;
+        message = null;
+        messageLength = 0;
     }
 
     /** The assembled message as an exactly-sized array; the assembly buffer is not kept between messages. */
     private byte[] takeMessage() {
+        if (messageLength == 0) {
+            message = null;
+            return new byte[0];
+        }
         byte[] m = message.length == messageLength ? message : Arrays.copyOf(message, messageLength);
         message = null;
         return m;
     }
 
-    /** Runs a callback; a throwing callback fails the connection with 1011. False when it threw. */
+    /**
+     * Runs a callback; a throwing callback fails the connection with 1011, whatever it threw
+     * (an Error too: a StackOverflowError in one handler must not take the connection's slot
+     * with it). False when it threw.
+     */
     private boolean callback(Runnable r) {
         try {
             r.run();
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return callbackFailed(e);
         }
     }
 
-    private boolean callbackFailed(RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
+    private boolean callbackFailed(Throwable e) {
+        SafeLog.log(LOG, System.Logger.Level.DEBUG, "callback of " + c + " threw", e);
         notifyError(e);
         c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "handler failed", e));
         return false;
@@ -387,7 +450,7 @@ final class Reader implements Runnable {
     private void notifyError(Throwable e) {
         try {
             handler.onError(c, e);
-        } catch (RuntimeException ignored) {
+        } catch (Throwable ignored) {
             // the original failure is what matters; the connection is failing anyway
         }
     }

@@ -7,49 +7,93 @@ import dev.shuttle.websocket.WebSocketException;
 
 /**
  * A connection's timers: the close timeout, the idle timeout, the automatic ping and its pong
- * timeout, and the round trip measured from the pong. They run on the reader between reads, so
- * no scheduler thread is needed; the reader waits for data at most until the next deadline, and
- * {@link Reader#wake()} brings it here early when a close is queued from another thread.
+ * timeout, the write-stall timeout, and the round trip measured from the pong. They fire on the
+ * shared {@link TimerScheduler}, whatever the reader is doing (blocked in a callback, flooded
+ * with frames, waiting for bytes), so a close times out on time even under a busy reader.
  * <p>
- * Owned by the reader thread. All times are {@link System#nanoTime()} values.
+ * Threads: {@link #fire} runs on the scheduler thread; {@link #onRead} and {@link #onPong} on
+ * the reader; {@link #pingWritten} on the drainer; {@link #onCloseQueued} on whoever closes.
+ * Fields shared between them are volatile; the rest belong to the scheduler thread. The hot
+ * path ({@link #onRead}) is one volatile store: the scheduler finds a later idle deadline lazily.
  */
-final class Timers {
+final class Timers extends TimerScheduler.Entry {
     private final Connection c;
+    private final TimerScheduler scheduler;
     private final long idleTimeout;
     private final long pingInterval;
     private final long pongTimeout;
     private final long closeTimeout;
+    private final long writeStallTimeout;
 
-    private long lastReadAt;
+    private volatile long lastReadAt;
+    /** The time our outstanding automatic ping carries (its payload), 0 when none is outstanding. */
+    private volatile long pingCreatedAt;
+    /** When the outstanding ping was handed to the transport, 0 before: the pong timeout starts there. */
+    private volatile long pingWrittenAt;
+    // Scheduler thread only.
     private long nextPingAt;
-    /** When the oldest unanswered automatic ping went out, 0 when none is outstanding. */
-    private long pingSentAt;
-    private long nextDeadline = Long.MAX_VALUE;
 
     Timers(Connection c) {
         this.c = c;
+        this.scheduler = TimerScheduler.shared();
         this.idleTimeout = nanos(c.options.idleTimeout());
         this.pingInterval = nanos(c.options.pingInterval());
         this.pongTimeout = nanos(c.options.pongTimeout());
         this.closeTimeout = nanos(c.options.closeTimeout());
+        this.writeStallTimeout = nanos(c.options.writeStallTimeout());
     }
 
+    /** The connection is open: arms the first deadline. */
     void start(long now) {
         lastReadAt = now;
-        nextPingAt = now + pingInterval;
-    }
-
-    /** Bytes arrived: the connection is not idle. Fires the timers if one is due (traffic never waits, so it would not otherwise). */
-    void onRead(long now) {
-        lastReadAt = now;
-        if (now - nextDeadline >= 0) {
-            run();
+        nextPingAt = now + pingInterval; // published to the scheduler thread by the lock in schedule()
+        long first = Long.MAX_VALUE;
+        if (idleTimeout > 0) {
+            first = now + idleTimeout;
+        }
+        if (pingInterval > 0) {
+            first = Math.min(first, nextPingAt);
+        }
+        if (writeStallTimeout > 0) {
+            first = Math.min(first, now + writeStallTimeout);
+        }
+        if (first != Long.MAX_VALUE) {
+            scheduler.schedule(this, first);
         }
     }
 
-    /** Fires due timers and returns the nanoseconds until the next one (0 = none). */
-    long run() {
-        long now = System.nanoTime();
+    /** The connection has ended: its entry leaves the scheduler. */
+    void stop() {
+        scheduler.cancel(this);
+    }
+
+    /** Bytes arrived: the connection is not idle. */
+    void onRead(long now) {
+        lastReadAt = now;
+    }
+
+    /** Our close frame was queued at {@code at}: the peer has {@code closeTimeout} to complete the handshake. */
+    void onCloseQueued(long at) {
+        if (closeTimeout > 0) {
+            scheduler.scheduleNoLaterThan(this, at + closeTimeout);
+        }
+    }
+
+    /** The drainer hands our automatic ping to the transport now: the pong timeout starts. */
+    void pingWritten(long now) {
+        if (pingCreatedAt != 0 && pingWrittenAt == 0) {
+            pingWrittenAt = now;
+            if (pongTimeout > 0) {
+                scheduler.scheduleNoLaterThan(this, now + pongTimeout);
+            }
+        }
+    }
+
+    @Override
+    long fire(long now) {
+        if (c.closeState().isTerminated()) {
+            return Long.MAX_VALUE;
+        }
         long next = Long.MAX_VALUE;
         long closeQueuedAt = c.closeQueuedAt;
         if (closeQueuedAt != 0) {
@@ -57,64 +101,79 @@ final class Timers {
                 long deadline = closeQueuedAt + closeTimeout;
                 if (now - deadline >= 0) {
                     c.closeTimedOut();
-                } else {
-                    next = deadline;
+                    return Long.MAX_VALUE;
                 }
+                next = deadline;
             }
         } else {
             if (idleTimeout > 0) {
                 long deadline = lastReadAt + idleTimeout;
                 if (now - deadline >= 0) {
                     c.startClose(CloseCode.GOING_AWAY, "idle timeout", null, false);
-                    return run();
+                    return now; // look again at once, as a closing connection
                 }
                 next = deadline;
             }
             if (pingInterval > 0) {
-                if (pingSentAt != 0 && pongTimeout > 0 && now - (pingSentAt + pongTimeout) >= 0) {
+                long written = pingWrittenAt;
+                if (written != 0 && pongTimeout > 0 && now - (written + pongTimeout) >= 0) {
                     // An orphan: it would not read a close frame either, so nothing queued is kept for it.
                     c.startClose(CloseCode.GOING_AWAY, "no pong", new WebSocketException(CloseCode.GOING_AWAY,
                             "no pong within " + Duration.ofNanos(pongTimeout)), true);
-                    return run();
+                    return now;
                 }
                 if (now - nextPingAt >= 0) {
                     sendPing(now);
                     nextPingAt = now + pingInterval;
                 }
                 next = Math.min(next, nextPingAt);
-                if (pingSentAt != 0 && pongTimeout > 0) {
-                    next = Math.min(next, pingSentAt + pongTimeout);
+                if (written != 0 && pongTimeout > 0) {
+                    next = Math.min(next, written + pongTimeout);
                 }
             }
         }
-        nextDeadline = next;
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, next - now);
+        if (writeStallTimeout > 0) {
+            long since = c.writingSince();
+            if (since != 0 && now - (since + writeStallTimeout) >= 0) {
+                c.writeStalled(Duration.ofNanos(writeStallTimeout));
+                return Long.MAX_VALUE;
+            }
+            // A write that starts after this look is seen at the next look at the latest: a stall
+            // is detected between one and two timeouts after the peer stopped taking bytes.
+            next = Math.min(next, (since != 0 ? since : now) + writeStallTimeout);
+        }
+        return next;
     }
 
-    /** The automatic ping carries its send time, so the pong that echoes it gives the round trip. */
+    /** The automatic ping carries its creation time, so the pong that echoes it gives the round trip. */
     private void sendPing(long now) {
+        if (pingCreatedAt != 0) {
+            return; // one outstanding at a time: its pong timeout is what matters
+        }
         byte[] payload = new byte[8];
         for (int i = 0; i < 8; i++) {
             payload[i] = (byte) (now >>> (56 - 8 * i));
         }
-        if (c.ping(payload).isQueued() && pingSentAt == 0) {
-            pingSentAt = now;
+        pingCreatedAt = now;
+        if (!c.sendAutoPing(payload).isQueued()) {
+            pingCreatedAt = 0;
         }
     }
 
-    /** A pong arrived: if it echoes one of our automatic pings, the peer is alive and the RTT known. */
+    /** A pong arrived (reader thread): if it echoes our outstanding ping, the peer is alive and the RTT known. */
     void onPong(byte[] payload) {
-        if (pingSentAt == 0 || payload.length != 8) {
+        long created = pingCreatedAt;
+        if (created == 0 || payload.length != 8) {
             return;
         }
         long sent = 0;
         for (byte b : payload) {
             sent = sent << 8 | (b & 0xFF);
         }
-        long now = System.nanoTime();
-        if (now - sent >= 0 && sent - pingSentAt >= 0) {
-            c.rtt = Duration.ofNanos(now - sent);
-            pingSentAt = 0;
+        if (sent == created) {
+            c.rtt = Duration.ofNanos(System.nanoTime() - sent);
+            pingWrittenAt = 0;
+            pingCreatedAt = 0;
         }
     }
 
