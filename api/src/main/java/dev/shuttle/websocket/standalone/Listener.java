@@ -81,6 +81,8 @@ public final class Listener implements AutoCloseable {
         this.address = (InetSocketAddress) serverChannel.getLocalAddress();
         this.poller = poller;
         this.acceptFailed = "accept failed on " + address + "; retrying after a pause";
+        // The accept loop's failure path, loaded now: out of descriptors, loading a class can fail too.
+        SafeLog.preload();
     }
 
     /** Binds and starts accepting; returns once the socket is bound. */

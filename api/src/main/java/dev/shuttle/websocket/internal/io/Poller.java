@@ -31,6 +31,7 @@ public final class Poller implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
 
     public Poller(String name, int threads) throws IOException {
+        SafeLog.preload(); // the loops' failure path, loaded while loading still works
         loops = new Loop[threads];
         try {
             for (int i = 0; i < threads; i++) {

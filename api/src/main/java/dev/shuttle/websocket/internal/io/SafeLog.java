@@ -37,8 +37,13 @@ public final class SafeLog {
      * @return whether the line was handed to the logger (and the logger did not throw)
      */
     public static boolean log(System.Logger logger, System.Logger.Level level, String message, Throwable error) {
+        return log(logger, level, message, error, System.nanoTime());
+    }
+
+    /** {@link #log(System.Logger, System.Logger.Level, String, Throwable)} at a given time (tests). */
+    static boolean log(System.Logger logger, System.Logger.Level level, String message, Throwable error, long now) {
         try {
-            long skipped = admit(message, System.nanoTime());
+            long skipped = admit(message, now);
             if (skipped < 0) {
                 return false;
             }
@@ -55,6 +60,16 @@ public final class SafeLog {
             // matters will come back on the caller's own work.
             return false;
         }
+    }
+
+    /**
+     * Loads and initialises this class and what it uses, for a loop to call when it starts: out of
+     * file descriptors, even loading a class can fail (from a directory class path each class file
+     * needs one), so the failure path must be loaded before it is needed.
+     */
+    public static void preload() {
+        admit(SafeLog.class.getName() + ".preload", System.nanoTime());
+        admit(SafeLog.class.getName() + ".preload", System.nanoTime());
     }
 
     /** -1 to skip this line; otherwise the number of repeats skipped before it. */
