@@ -25,8 +25,8 @@ import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.internal.io.Backoff;
 import dev.shuttle.websocket.internal.io.Poller;
 import dev.shuttle.websocket.internal.io.SafeLog;
-import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.internal.io.SocketChannelTransport;
+import dev.shuttle.websocket.internal.session.Connection;
 
 /**
  * The built-in listener: a plain-TCP HTTP/1.1 endpoint on JDK sockets whose only jobs are the
