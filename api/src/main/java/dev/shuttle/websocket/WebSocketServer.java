@@ -18,6 +18,7 @@ import dev.shuttle.websocket.internal.handshake.Handshake;
 import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
 import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
+import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.spi.Transport;
 import dev.shuttle.websocket.spi.Upgrade;
@@ -41,6 +42,7 @@ public final class WebSocketServer {
     private final WebSocketHandler handler;
     private final Options options;
     private final List<String> allowedOrigins;
+    private final boolean anyOrigin;
     private final List<String> subprotocols;
     private final UpgradeHook upgradeHook;
     private final Set<WebSocket> connections = ConcurrentHashMap.newKeySet();
@@ -50,6 +52,7 @@ public final class WebSocketServer {
         this.handler = b.builtHandler();
         this.options = b.builtOptions();
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.anyOrigin = b.anyOrigin;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.upgradeHook = b.upgradeHook;
     }
@@ -80,9 +83,11 @@ public final class WebSocketServer {
 
     /**
      * Decides on an upgrade request: RFC 6455 §4.2.1 checks (400, or 426 for a wrong version),
-     * the Origin allow-list (403), subprotocol selection, then the application's
+     * the Origin check (403: same-origin by default, or the allow-list; see
+     * {@link Builder#allowedOrigins(Collection)}), subprotocol selection, then the application's
      * {@link UpgradeHook}. Pure apart from the hook; adapters write the answer and start the
-     * connection on a 101.
+     * connection on a 101. Whatever the hook throws, an {@code Error} included, becomes a 500:
+     * the adapter then closes the socket and no slot is kept.
      */
     public Upgrade upgrade(HandshakeRequest request) {
         Objects.requireNonNull(request, "request");
@@ -90,7 +95,7 @@ public final class WebSocketServer {
         if (refusal != null) {
             return new Refused(refusal.status(), refusal.headers(), refusal.reason());
         }
-        if (!Handshake.originAllowed(request.header("Origin"), allowedOrigins)) {
+        if (!anyOrigin && !Handshake.originAllowed(request.header("Origin"), request.header("Host"), allowedOrigins)) {
             return new Refused(403, Map.of(), "origin not allowed");
         }
         String subprotocol = Handshake.selectSubprotocol(request, subprotocols);
@@ -101,8 +106,10 @@ public final class WebSocketServer {
                 upgradeHook.onUpgrade(request, hookAttributes);
             } catch (UpgradeRejectedException e) {
                 return new Refused(e.status(), e.headers(), e.getMessage() == null ? "" : e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "upgrade hook failed", e);
+            } catch (Throwable t) {
+                // An Error as well (an assertion, a stack overflow in the application's code):
+                // refusing is how the adapter learns to close the socket instead of leaking it.
+                SafeLog.log(LOG, System.Logger.Level.WARNING, "upgrade hook failed", t);
                 return new Refused(500, Map.of(), "upgrade hook failed");
             }
             hookAttributes.forEach((k, v) -> {
@@ -207,7 +214,13 @@ public final class WebSocketServer {
             Connection c = new Connection(transport, Connection.Role.SERVER, options, handler, request,
                     subprotocol, attributes, connections::remove, deflate);
             connections.add(c);
-            c.start();
+            try {
+                c.start();
+            } catch (Throwable t) {
+                // No reader thread (out of memory, say): nothing will ever run onClose, so forget it here.
+                connections.remove(c);
+                throw t;
+            }
             return c;
         }
     }
@@ -228,6 +241,7 @@ public final class WebSocketServer {
     public static final class Builder extends EndpointBuilder<Builder> {
         private final List<String> allowedOrigins = new ArrayList<>();
         private final List<String> subprotocols = new ArrayList<>();
+        private boolean anyOrigin;
         private UpgradeHook upgradeHook;
 
         private Builder() {
@@ -241,8 +255,15 @@ public final class WebSocketServer {
         /**
          * Accept only these origins ({@code scheme://host[:port]}, compared case-insensitively,
          * ignoring a default port 80/443 and a trailing slash; {@code "*"} allows all); requests
-         * from other origins get 403. By default (an empty list) every origin is accepted.
-         * <p>A request <b>without</b> an Origin header is always accepted, even with a list:
+         * from other origins get 403.
+         * <p>By default (no list) a request is accepted only from its <b>own origin</b>: the
+         * Origin's host and port must equal the request's {@code Host} header (case-insensitive;
+         * a missing port is the scheme's default, 80 or 443; IPv6 literals in brackets), as
+         * gorilla/websocket does. So a page served from the same host and port as the WebSocket
+         * connects, and a page on another site gets 403. Behind a reverse proxy that rewrites
+         * {@code Host}, either pass the original Host on or list the public origins here. Use
+         * {@link #allowAnyOrigin()} to accept every origin.
+         * <p>A request <b>without</b> an Origin header is always accepted, with or without a list:
          * browsers always send Origin, so its absence means a non-browser client, which could
          * send any Origin anyway. The list guards against other web pages using a visitor's
          * browser (cross-site WebSocket hijacking); authenticate other clients in the
@@ -256,6 +277,18 @@ public final class WebSocketServer {
 
         public Builder allowedOrigins(String... origins) {
             return allowedOrigins(List.of(origins));
+        }
+
+        /**
+         * Accept every Origin, also pages of other sites. Only for servers that authenticate
+         * without ambient credentials (no cookies, no HTTP authentication, no client
+         * certificates): otherwise any web page a visitor opens can use the visitor's session
+         * (cross-site WebSocket hijacking). Overrides the same-origin default and any
+         * {@link #allowedOrigins(Collection) allow-list}.
+         */
+        public Builder allowAnyOrigin() {
+            this.anyOrigin = true;
+            return this;
         }
 
         /** Subprotocols this server speaks, most preferred first; the first one the client also offers is chosen. */

@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.internal.handshake.Handshake;
+import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.internal.io.SocketChannelTransport;
 import dev.shuttle.websocket.spi.Upgrade;
 
@@ -43,9 +45,10 @@ final class HttpExchange implements Runnable {
     public void run() {
         boolean timed = timeoutNanos > 0;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-        RequestHeadParser parser = new RequestHeadParser(options.maxRequestHeadBytes(), transport.remoteAddress());
+        int maxHead = server.options().maxRequestHeadBytes();
         try {
-            ByteBuffer chunk = ByteBuffer.allocate(Math.min(READ_CHUNK, options.maxRequestHeadBytes()));
+            RequestHeadParser parser = new RequestHeadParser(maxHead, transport.remoteAddress());
+            ByteBuffer chunk = ByteBuffer.allocate(Math.min(READ_CHUNK, maxHead));
             RequestHead head = null;
             while (head == null) {
                 chunk.clear();
@@ -72,14 +75,25 @@ final class HttpExchange implements Runnable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "connection from " + transport.remoteAddress() + " failed in its handshake", e);
             transport.close();
-        } catch (RuntimeException e) {
-            // A bug here (or in the handshake code): answer what we can and never leak the slot.
-            LOG.log(System.Logger.Level.ERROR, "handshake of " + transport.remoteAddress() + " failed", e);
+        } catch (Throwable t) {
+            failed(t);
+        }
+    }
+
+    /**
+     * A bug here or in the handshake code, an Error from the application's code, or out of
+     * memory: answer 500 if we still can, and never leak the socket or the slot.
+     */
+    private void failed(Throwable t) {
+        SafeLog.log(LOG, System.Logger.Level.ERROR, "a connection's handshake failed", t);
+        try {
             if (transport.isUpgraded()) {
                 transport.close();
             } else {
                 answer(500, Map.of(), "internal error", true);
             }
+        } catch (Throwable again) {
+            transport.close();
         }
     }
 
@@ -136,9 +150,10 @@ final class HttpExchange implements Runnable {
         try {
             // The engine's reader thread reads from here on; Thread.start orders our writes of
             // the leftover before its reads.
-            upgrade.start(transport);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "starting a WebSocket connection failed", e);
+            WebSocket webSocket = upgrade.start(transport);
+            listener.started(transport, webSocket);
+        } catch (Throwable t) {
+            SafeLog.log(LOG, System.Logger.Level.ERROR, "starting a WebSocket connection failed", t);
             transport.close();
         }
     }
@@ -155,8 +170,9 @@ final class HttpExchange implements Runnable {
         if (handler != null) {
             try {
                 response = handler.handle(head);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "HTTP handler failed for " + head, e);
+            } catch (Throwable t) {
+                // An Error too: the application's code must not take the connection's slot with it.
+                SafeLog.log(LOG, System.Logger.Level.WARNING, "HTTP handler failed", t);
                 answer(500, Map.of(), "internal error", !isHead);
                 return;
             }

@@ -8,6 +8,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -18,19 +20,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.internal.io.Backoff;
 import dev.shuttle.websocket.internal.io.Poller;
+import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.internal.io.SocketChannelTransport;
+import dev.shuttle.websocket.internal.session.Connection;
 
 /**
  * The built-in listener: a plain-TCP HTTP/1.1 endpoint on JDK sockets whose only jobs are the
  * WebSocket upgrade and, optionally, a few plain GETs ({@link ListenerOptions#httpHandler()}).
  * <p>
  * One platform thread accepts. Each connection then gets a virtual thread that reads the request
- * head (bounded by {@link ListenerOptions#maxRequestHeadBytes()} and by the server's
+ * head (bounded by the server's {@link dev.shuttle.websocket.Options#maxRequestHeadBytes()} and
  * {@code handshakeTimeout}) and either answers it and closes, or writes the 101 and hands the
  * socket to the WebSocket engine. Sockets are non-blocking; waiting for bytes is parking on a
  * small selector-based poller, so an idle WebSocket holds no read buffer.
+ * <p>
+ * The accept loop survives anything: a failed accept (typically out of file descriptors) or any
+ * throwable while setting up one connection is logged (once per second at most, and a failing
+ * logger cannot stop it) and the loop pauses, from 10 ms doubling up to 1 s, then tries again;
+ * it serves again as soon as accept works.
  * <pre>{@code
  * try (Listener l = server.listen(ListenerOptions.builder().address(new InetSocketAddress(8080)).build())) {
  *     ...
@@ -42,7 +53,9 @@ public final class Listener implements AutoCloseable {
     /** Refusals (503) lingering at once beyond this are dropped without an answer: refusing must stay cheap. */
     private static final int MAX_REFUSING = 256;
     private static final Duration ACCEPTOR_JOIN = Duration.ofSeconds(5);
-    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Pauses after a failed accept: short enough to resume quickly, long enough not to spin. */
+    private static final long ACCEPT_FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long ACCEPT_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final WebSocketServer server;
     private final ListenerOptions options;
@@ -51,10 +64,14 @@ public final class Listener implements AutoCloseable {
     private final Poller poller;
     /** Connections in their handshake or upgraded; each leaves once, when its transport closes. */
     private final Set<SocketChannelTransport> open = ConcurrentHashMap.newKeySet();
+    /** The upgraded ones and their WebSocket: what {@link #close()} closes with 1001 (this listener's only). */
+    private final Map<SocketChannelTransport, WebSocket> upgraded = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread acceptor;
+    /** Built once: the accept loop must not need to allocate a message to log a failure. */
+    private final String acceptFailed;
 
     private Listener(WebSocketServer server, ListenerOptions options, ServerSocketChannel serverChannel, Poller poller)
             throws IOException {
@@ -63,6 +80,9 @@ public final class Listener implements AutoCloseable {
         this.serverChannel = serverChannel;
         this.address = (InetSocketAddress) serverChannel.getLocalAddress();
         this.poller = poller;
+        this.acceptFailed = "accept failed on " + address + "; retrying after a pause";
+        // The accept loop's failure path, loaded now: out of descriptors, loading a class can fail too.
+        SafeLog.preload();
     }
 
     /** Binds and starts accepting; returns once the socket is bound. */
@@ -106,10 +126,10 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, drops connections still in their handshake, closes every WebSocket of the
-     * server with 1001 and waits for them up to the server's {@code closeTimeout} (aborting the
-     * rest), then stops the poller; idempotent. Note that this closes every connection of the
-     * {@link WebSocketServer}, also those it serves through other adapters.
+     * Stops accepting, drops connections still in their handshake, closes this listener's
+     * WebSockets with 1001 and waits for them up to the server's {@code closeTimeout} (aborting
+     * the rest), then stops the poller; idempotent. Connections the same {@link WebSocketServer}
+     * serves through other listeners or adapters are left alone.
      */
     @Override
     public void close() {
@@ -121,6 +141,10 @@ public final class Listener implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "closing the server socket", e);
         }
+        Thread a = acceptor;
+        if (a != null) {
+            LockSupport.unpark(a); // ends a pause after a failed accept
+        }
         joinAcceptor();
         // Connections that have not reached 101 cannot get a close frame; the TCP close is their answer.
         for (SocketChannelTransport t : open) {
@@ -128,7 +152,7 @@ public final class Listener implements AutoCloseable {
                 t.close();
             }
         }
-        server.closeAll(CloseCode.GOING_AWAY, "server shutting down", server.options().closeTimeout());
+        closeUpgraded(server.options().closeTimeout());
         // Anything left (an upgrade that raced with this close) is dropped so no socket outlives us.
         for (SocketChannelTransport t : open) {
             t.close();
@@ -140,6 +164,38 @@ public final class Listener implements AutoCloseable {
     @Override
     public String toString() {
         return "Listener[" + address + ", connections=" + count.get() + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** Closes this listener's WebSockets with 1001, waits for their onClose up to the timeout, aborts the rest. */
+    private void closeUpgraded(Duration timeout) {
+        List<WebSocket> mine = new ArrayList<>(upgraded.values());
+        for (WebSocket ws : mine) {
+            ws.close(CloseCode.GOING_AWAY, "server shutting down");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (WebSocket ws : mine) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !(ws instanceof Connection c) || !c.awaitClosed(left, TimeUnit.NANOSECONDS)) {
+                break;
+            }
+        }
+        for (WebSocket ws : upgraded.values()) {
+            ws.abort();
+        }
+    }
+
+    /** The handshake thread handed the transport to the engine: remember it for {@link #close()}. */
+    void started(SocketChannelTransport transport, WebSocket webSocket) {
+        upgraded.put(transport, webSocket);
+        if (transport.isClosed()) {
+            // Ended before we got here: ended() ran already and will not remove it again.
+            upgraded.remove(transport);
+        }
+    }
+
+    /** For tests that inject a failure into the poller's handling of a channel. */
+    Poller poller() {
+        return poller;
     }
 
     WebSocketServer server() {
@@ -169,25 +225,35 @@ public final class Listener implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        Backoff backoff = new Backoff(ACCEPT_FIRST_PAUSE_NANOS, ACCEPT_MAX_PAUSE_NANOS);
         while (!closed.get()) {
             SocketChannel channel;
             try {
                 channel = serverChannel.accept();
             } catch (ClosedChannelException e) {
                 break;
-            } catch (IOException e) {
+            } catch (Throwable t) {
                 if (closed.get()) {
                     break;
                 }
-                // Typically out of file descriptors: pause instead of spinning on the same error.
-                LOG.log(System.Logger.Level.WARNING, "accept failed on " + address, e);
-                LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
+                // Typically out of file descriptors (the connection waits in the backlog), or out
+                // of memory: pause instead of spinning on the same error, then try again.
+                SafeLog.log(LOG, System.Logger.Level.WARNING, acceptFailed, t);
+                backoff.pause();
                 continue;
             }
-            onAccepted(channel);
+            try {
+                onAccepted(channel);
+                backoff.reset();
+            } catch (Throwable t) {
+                // onAccepted released what it took; this only keeps the loop alive.
+                SafeLog.log(LOG, System.Logger.Level.ERROR, "setting up an accepted connection failed", t);
+                backoff.pause();
+            }
         }
     }
 
+    /** Takes a slot and starts the connection's thread; on any failure gives back what it took and rethrows. */
     private void onAccepted(SocketChannel channel) {
         if (count.incrementAndGet() > options.maxConnections()) {
             count.decrementAndGet();
@@ -198,11 +264,15 @@ public final class Listener implements AutoCloseable {
         try {
             configure(channel);
             transport = new SocketChannelTransport(channel, poller, this::ended);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             count.decrementAndGet();
-            LOG.log(System.Logger.Level.DEBUG, "dropping an accepted connection", e);
+            SafeLog.log(LOG, System.Logger.Level.DEBUG, "dropping an accepted connection", e);
             closeQuietly(channel);
             return;
+        } catch (Throwable t) {
+            count.decrementAndGet();
+            closeQuietly(channel);
+            throw t;
         }
         open.add(transport);
         if (closed.get()) {
@@ -211,14 +281,15 @@ public final class Listener implements AutoCloseable {
         }
         try {
             Thread.ofVirtual().name("shuttle-http-" + transport.remoteAddress()).start(new HttpExchange(this, transport));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "cannot start a connection thread", e);
-            transport.close();
+        } catch (Throwable t) {
+            transport.close(); // gives the slot back through ended()
+            throw t;
         }
     }
 
     /** Called once per transport, from whichever thread closed it. */
     private void ended(SocketChannelTransport transport) {
+        upgraded.remove(transport);
         if (open.remove(transport)) {
             count.decrementAndGet();
         }
@@ -234,10 +305,21 @@ public final class Listener implements AutoCloseable {
         try {
             configure(channel);
             SocketChannelTransport transport = new SocketChannelTransport(channel, poller, t -> refusing.decrementAndGet());
-            Thread.ofVirtual().name("shuttle-refuse").start(() -> answerRefusal(transport));
-        } catch (IOException | RuntimeException e) {
+            try {
+                Thread.ofVirtual().name("shuttle-refuse").start(() -> answerRefusal(transport));
+            } catch (Throwable t) {
+                transport.close(); // gives the refusal slot back
+                throw t;
+            }
+        } catch (IOException e) {
             refusing.decrementAndGet();
             closeQuietly(channel);
+        } catch (Throwable t) {
+            if (channel.isOpen()) {
+                refusing.decrementAndGet();
+                closeQuietly(channel);
+            }
+            throw t;
         }
     }
 
@@ -264,8 +346,8 @@ public final class Listener implements AutoCloseable {
     private static void closeQuietly(SocketChannel channel) {
         try {
             channel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.TRACE, "closing a socket", e);
+        } catch (Throwable e) {
+            SafeLog.log(LOG, System.Logger.Level.TRACE, "closing a socket", e);
         }
     }
 }

@@ -3,18 +3,21 @@ package dev.shuttle.websocket.standalone;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
-/** Options of the built-in listener ({@link Listener}); immutable, made by {@link #builder()}. */
+/**
+ * Options of the built-in listener ({@link Listener}); immutable, made by {@link #builder()}.
+ * The request-head limit and the handshake timeout are the server's, shared by every transport:
+ * {@link dev.shuttle.websocket.Options#maxRequestHeadBytes()} and
+ * {@link dev.shuttle.websocket.Options#handshakeTimeout()}.
+ */
 public final class ListenerOptions {
     private final InetSocketAddress address;
     private final int maxConnections;
-    private final int maxRequestHeadBytes;
     private final int backlog;
     private final HttpHandler httpHandler;
 
     private ListenerOptions(Builder b) {
         this.address = b.address;
         this.maxConnections = b.maxConnections;
-        this.maxRequestHeadBytes = b.maxRequestHeadBytes;
         this.backlog = b.backlog;
         this.httpHandler = b.httpHandler;
     }
@@ -31,15 +34,6 @@ public final class ListenerOptions {
     /** Connections (upgraded or still in their handshake) beyond this are refused with 503; default 100,000. */
     public int maxConnections() {
         return maxConnections;
-    }
-
-    /**
-     * Longest request head (request line, headers and the blank line); a longer one gets 431
-     * Request Header Fields Too Large and the connection is closed; default 8 KiB. The whole head
-     * must also arrive within the server's {@code Options.handshakeTimeout()}.
-     */
-    public int maxRequestHeadBytes() {
-        return maxRequestHeadBytes;
     }
 
     /** Listen backlog (pending connections the OS queues before accept); 0 or less for the OS default; default 1024. */
@@ -59,7 +53,6 @@ public final class ListenerOptions {
     public static final class Builder {
         private InetSocketAddress address = new InetSocketAddress(8080);
         private int maxConnections = 100_000;
-        private int maxRequestHeadBytes = 8192;
         private int backlog = 1024;
         private HttpHandler httpHandler;
 
@@ -76,14 +69,6 @@ public final class ListenerOptions {
                 throw new IllegalArgumentException("maxConnections must be positive: " + n);
             }
             this.maxConnections = n;
-            return this;
-        }
-
-        public Builder maxRequestHeadBytes(int n) {
-            if (n < 256) {
-                throw new IllegalArgumentException("maxRequestHeadBytes must be at least 256: " + n);
-            }
-            this.maxRequestHeadBytes = n;
             return this;
         }
 

@@ -111,7 +111,10 @@ class ListenerTest {
 
     @Test
     void headLargerThanTheLimitIs431() throws IOException {
-        start(ListenerOptions.builder().maxRequestHeadBytes(1024));
+        WebSocketServer server = WebSocketServer.builder()
+                .options(Options.defaults().toBuilder().maxRequestHeadBytes(1024).build())
+                .build();
+        start(server, ListenerOptions.builder());
         String r = exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "b".repeat(4000) + "\r\n\r\n");
         assertTrue(r.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), r);
         assertTrue(r.contains("\r\nConnection: close\r\n"), r);

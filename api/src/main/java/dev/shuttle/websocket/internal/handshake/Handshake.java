@@ -103,24 +103,31 @@ public final class Handshake {
     }
 
     /**
-     * Whether an Origin header value passes the allow-list.
+     * Whether an Origin header value may open a connection (§4.2.2 item 4, §10.2).
      * <ul>
-     * <li>An empty list allows everything; an entry {@code "*"} does too.</li>
      * <li>A request without an Origin ({@code origin == null}) is <b>allowed</b>: browsers always
      *     send Origin on a WebSocket handshake (§4.1 item 8, §10.2), so its absence means a
      *     non-browser client, against which an Origin check protects nothing (it could send any
      *     value). The check exists to stop other web pages from using a visitor's browser and
      *     cookies (cross-site WebSocket hijacking); authenticate non-browser clients in the
      *     {@code UpgradeHook}.</li>
-     * <li>Otherwise the origin must equal an entry case-insensitively after normalising both to
-     *     {@code scheme://host[:port]}: default ports (80 for http/ws, 443 for https/wss) and a
-     *     trailing slash are dropped. The opaque origin {@code "null"} (sandboxed frames,
-     *     {@code file:} pages) passes only when the list contains {@code "null"}.</li>
+     * <li>With an empty (or null) list, only the request's own origin passes: see
+     *     {@link #sameOrigin(String, String)}.</li>
+     * <li>Otherwise an entry {@code "*"} allows everything, or the origin must equal an entry
+     *     case-insensitively after normalising both to {@code scheme://host[:port]}: default ports
+     *     (80 for http/ws, 443 for https/wss) and a trailing slash are dropped. The opaque origin
+     *     {@code "null"} (sandboxed frames, {@code file:} pages) passes only when the list
+     *     contains {@code "null"}. The Host header plays no part then.</li>
      * </ul>
+     *
+     * @param host the request's Host header (null when missing: then only a missing Origin passes the default check)
      */
-    public static boolean originAllowed(String origin, List<String> allowed) {
-        if (allowed == null || allowed.isEmpty() || origin == null) {
+    public static boolean originAllowed(String origin, String host, List<String> allowed) {
+        if (origin == null) {
             return true;
+        }
+        if (allowed == null || allowed.isEmpty()) {
+            return sameOrigin(origin, host);
         }
         String wanted = normaliseOrigin(origin);
         for (String entry : allowed) {
@@ -132,6 +139,89 @@ public final class Handshake {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the Origin names the host the request was sent to: the Origin's host and port equal
+     * the Host header's, case-insensitively (RFC 6454 §4: an origin is scheme, host and port; the
+     * Host header carries no scheme, so the scheme only supplies the default port). A port left
+     * out is the scheme's default (80 for http/ws, 443 for https/wss), on either side; an IPv6
+     * literal is compared inside its brackets. An opaque ({@code null}) or unparsable Origin,
+     * or a missing Host, is never the same origin. This is gorilla/websocket's default check,
+     * with default ports understood.
+     */
+    public static boolean sameOrigin(String origin, String host) {
+        if (origin == null || host == null) {
+            return false;
+        }
+        String o = origin.trim().toLowerCase(Locale.ROOT);
+        int sep = o.indexOf("://");
+        if (sep <= 0) {
+            return false;
+        }
+        String defaultPort = defaultPort(o.substring(0, sep));
+        String authority = o.substring(sep + 3);
+        if (authority.endsWith("/")) {
+            authority = authority.substring(0, authority.length() - 1);
+        }
+        if (authority.indexOf('/') >= 0 || authority.indexOf('@') >= 0) {
+            return false; // an origin is scheme://host[:port], never a path or user info
+        }
+        String[] fromOrigin = hostAndPort(authority, defaultPort);
+        String[] fromHost = hostAndPort(host.trim().toLowerCase(Locale.ROOT), defaultPort);
+        return fromOrigin != null && fromHost != null
+                && fromOrigin[0].equals(fromHost[0]) && Objects.equals(fromOrigin[1], fromHost[1]);
+    }
+
+    /** {host, port} of {@code host[:port]} (IPv6 in brackets), the port defaulted; null when malformed. */
+    private static String[] hostAndPort(String authority, String defaultPort) {
+        String host;
+        String port;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                return null;
+            }
+            host = authority.substring(0, close + 1);
+            String rest = authority.substring(close + 1);
+            if (rest.isEmpty()) {
+                port = null;
+            } else if (rest.startsWith(":")) {
+                port = rest.substring(1);
+            } else {
+                return null;
+            }
+        } else {
+            int colon = authority.indexOf(':');
+            if (colon != authority.lastIndexOf(':')) {
+                return null; // a bare IPv6 address is not a valid Host or Origin authority
+            }
+            host = colon < 0 ? authority : authority.substring(0, colon);
+            port = colon < 0 ? null : authority.substring(colon + 1);
+        }
+        if (host.isEmpty() || host.equals("[]")) {
+            return null;
+        }
+        if (port == null || port.isEmpty()) {
+            port = defaultPort;
+        } else if (!isDigits(port)) {
+            return null;
+        } else {
+            port = port.replaceFirst("^0+(?=\\d)", ""); // "080" is port 80
+        }
+        return new String[] {host, port};
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

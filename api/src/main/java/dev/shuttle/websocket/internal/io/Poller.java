@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,6 +31,7 @@ public final class Poller implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
 
     public Poller(String name, int threads) throws IOException {
+        SafeLog.preload(); // the loops' failure path, loaded while loading still works
         loops = new Loop[threads];
         try {
             for (int i = 0; i < threads; i++) {
@@ -61,6 +63,9 @@ public final class Poller implements AutoCloseable {
             if (loop != null) {
                 loop.closed = true;
                 loop.selector.wakeup();
+                if (loop.thread != null) {
+                    LockSupport.unpark(loop.thread); // ends a pause after a failed turn
+                }
             }
         }
         for (Loop loop : loops) {
@@ -177,7 +182,17 @@ public final class Poller implements AutoCloseable {
         }
     }
 
+    /**
+     * One selector and its thread. Supervised: a failure while handling one channel fails that
+     * channel only (its socket is closed and its waiters woken, so its connection ends); a failure
+     * of a whole turn (select itself) is logged and retried after a short pause. Nothing a
+     * connection does ends the loop; only {@link Poller#close()} does.
+     */
     private static final class Loop implements Runnable {
+        /** Pauses after a failed turn, so a broken selector does not spin a core. */
+        private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+        private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
         private final Selector selector;
         private final Queue<Channel> queue = new ConcurrentLinkedQueue<>();
         private volatile boolean closed;
@@ -189,37 +204,55 @@ public final class Poller implements AutoCloseable {
 
         @Override
         public void run() {
+            Backoff backoff = new Backoff(FIRST_PAUSE_NANOS, MAX_PAUSE_NANOS);
             try {
                 while (!closed) {
-                    for (Channel c; (c = queue.poll()) != null; ) {
-                        apply(c);
+                    try {
+                        turn();
+                        backoff.reset();
+                    } catch (ClosedSelectorException e) {
+                        break; // only our own shutdown closes the selector
+                    } catch (Throwable t) {
+                        // Not one channel's fault (those are caught in apply and ready): the
+                        // selector failed, or memory ran out between channels. Keep serving.
+                        SafeLog.log(LOG, System.Logger.Level.ERROR, "poller turn failed; going on", t);
+                        backoff.pause();
                     }
-                    // Blocks until a key is ready or wakeup(); cancelled keys are flushed here too,
-                    // which is what finally closes the socket of a channel closed while registered.
-                    selector.select(this::ready);
                 }
-            } catch (IOException | ClosedSelectorException e) {
-                LOG.log(System.Logger.Level.ERROR, "poller stopped", e);
             } finally {
                 closed = true;
-                try {
-                    if (selector.isOpen()) {
-                        for (SelectionKey key : selector.keys()) {
-                            Channel c = (Channel) key.attachment();
-                            Channel.unpark(c.reader);
-                            Channel.unpark(c.writer);
-                        }
+                shutdown();
+            }
+        }
+
+        private void turn() throws IOException {
+            for (Channel c; (c = queue.poll()) != null; ) {
+                apply(c);
+            }
+            // Blocks until a key is ready or wakeup(); cancelled keys are flushed here too,
+            // which is what finally closes the socket of a channel closed while registered.
+            selector.select(this::ready);
+        }
+
+        /** Wakes every waiter, who then sees the loop closed and fails; closes the selector. */
+        private void shutdown() {
+            try {
+                if (selector.isOpen()) {
+                    for (SelectionKey key : selector.keys()) {
+                        Channel c = (Channel) key.attachment();
+                        Channel.unpark(c.reader);
+                        Channel.unpark(c.writer);
                     }
-                    selector.close();
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing a selector", e);
                 }
-                // Waiters whose wait was armed but never served would otherwise park until their
-                // timeout; unparked, they see the loop closed and fail.
-                for (Channel c; (c = queue.poll()) != null; ) {
-                    Channel.unpark(c.reader);
-                    Channel.unpark(c.writer);
-                }
+                selector.close();
+            } catch (Throwable e) {
+                SafeLog.log(LOG, System.Logger.Level.DEBUG, "closing a selector", e);
+            }
+            // Waiters whose wait was armed but never served would otherwise park until their
+            // timeout; unparked, they see the loop closed and fail.
+            for (Channel c; (c = queue.poll()) != null; ) {
+                Channel.unpark(c.reader);
+                Channel.unpark(c.writer);
             }
         }
 
@@ -237,19 +270,53 @@ public final class Poller implements AutoCloseable {
             } catch (ClosedChannelException | CancelledKeyException e) {
                 // Closed meanwhile: wake the waiters, they will find the channel closed.
                 c.signal(ops);
+            } catch (Throwable t) {
+                fail(c, t);
             }
         }
 
         private void ready(SelectionKey key) {
             Channel c = (Channel) key.attachment();
-            int ops;
             try {
-                ops = key.readyOps();
-                key.interestOps(key.interestOps() & ~ops);
-            } catch (CancelledKeyException e) {
-                ops = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+                int ops;
+                try {
+                    ops = key.readyOps();
+                    key.interestOps(key.interestOps() & ~ops);
+                } catch (CancelledKeyException e) {
+                    ops = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
+                }
+                c.signal(ops);
+            } catch (Throwable t) {
+                fail(c, t);
             }
-            c.signal(ops);
+        }
+
+        /**
+         * Handling one channel threw (a bug, a channel in the wrong mode, out of memory): close its
+         * socket and wake its waiters. Their next read or write sees the channel closed, so the
+         * connection ends and releases what it holds (buffers, the listener's slot); the loop
+         * goes on with the others. An OutOfMemoryError is handled the same way: the connection
+         * that was being served gives its memory back instead of the loop dying.
+         */
+        private void fail(Channel c, Throwable t) {
+            SafeLog.log(LOG, System.Logger.Level.ERROR, "a connection failed in the poller; closing it", t);
+            try {
+                if (c.key != null) {
+                    c.key.cancel();
+                }
+            } catch (Throwable ignored) {
+                // the close below cancels it too
+            }
+            try {
+                c.channel.close();
+            } catch (Throwable ignored) {
+                // nothing else to release here; the waiters are woken below either way
+            }
+            try {
+                c.signal(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } catch (Throwable ignored) {
+                // a waiter not woken here still sees the closed channel at its next turn
+            }
         }
     }
 }
