@@ -1,11 +1,15 @@
 package dev.shuttle.websocket.internal.handshake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -80,6 +84,16 @@ class ResponseHeadFuzzTest {
                 assertTrue(accepted.deflate().clientNoContextTakeover(), "low memory resets our own window");
             }
         }
+    }
+
+    /** Finding: a reason phrase with control characters (a bare CR, 0x14) went into the exception's message as is. */
+    @Test
+    void reasonPhraseInMessagesIsPrintable() throws Exception {
+        byte[] head = "HTTP/1.1 403 No\rp\u0014e\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        ResponseHead response = ResponseHead.parse(head, head.length);
+        WebSocketHandshakeException e = assertThrows(WebSocketHandshakeException.class,
+                () -> ClientHandshake.check(response, KEY, List.of(), null));
+        assertEquals("server answered 403 No?p?e", e.getMessage());
     }
 
     /**
