@@ -104,9 +104,9 @@ public record ResponseHead(int status, String reason, Map<String, List<String>> 
         return List.of();
     }
 
-    /** {@code 403 Forbidden}, for messages. */
+    /** {@code 403 Forbidden}, for messages: the server's reason phrase made printable (it goes into logs). */
     public String statusText() {
-        return reason.isEmpty() ? Integer.toString(status) : status + " " + reason;
+        return reason.isEmpty() ? Integer.toString(status) : status + " " + printable(reason);
     }
 
     private static WebSocketHandshakeException malformed(int status, Map<String, List<String>> headers, String what) {
