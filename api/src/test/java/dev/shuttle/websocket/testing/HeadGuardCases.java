@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,8 @@ public abstract class HeadGuardCases extends ContractSupport {
         URI uri = startEcho(headTimeout());
         byte[] request = upgradeRequest(uri, 4000);
         List<Future<Integer>> drippers = new ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             for (int i = 0; i < DRIPPERS; i++) {
                 drippers.add(threads.submit(() -> drip(uri, request)));
             }
@@ -72,6 +75,8 @@ public abstract class HeadGuardCases extends ContractSupport {
                 int sent = d.get();
                 assertTrue(sent < request.length, "cut off after " + sent + " of " + request.length + " bytes");
             }
+        } finally {
+            threads.shutdownNow(); // on a failure, the drippers stop with the test (interrupt closes their sockets)
         }
         assertEchoes(uri);
     }
@@ -98,8 +103,8 @@ public abstract class HeadGuardCases extends ContractSupport {
     void oversizedHeadIsRefusedAndDropped(int kib) throws Exception {
         URI uri = startEcho(headTimeout());
         byte[] request = upgradeRequest(uri, kib * 1024);
-        try (Socket s = connect(uri);
-                var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (Socket s = connect(uri)) {
             s.setSoTimeout(20_000);
             // Written beside the read: the server may answer and close long before it is all sent.
             Future<?> writing = threads.submit(() -> {
@@ -116,6 +121,8 @@ public abstract class HeadGuardCases extends ContractSupport {
             assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 431") || answer.startsWith("HTTP/1.1 400")
                     || answer.startsWith("HTTP/1.1 413"), "refusal of a " + kib + " KiB head: " + firstLine(answer));
             writing.get();
+        } finally {
+            threads.shutdownNow();
         }
         assertEchoes(uri);
     }
@@ -182,7 +189,7 @@ public abstract class HeadGuardCases extends ContractSupport {
             s.setSoTimeout(DRIP_WAIT_MILLIS);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
-            for (int sent = 0; sent < request.length; sent++) {
+            for (int sent = 0; sent < request.length && !Thread.currentThread().isInterrupted(); sent++) {
                 try {
                     out.write(request[sent]);
                     out.flush();
