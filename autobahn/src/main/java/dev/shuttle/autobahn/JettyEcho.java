@@ -10,28 +10,27 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /** The echo server on Jetty 12 core through shuttle-jetty ({@code --transport jetty}); other requests get 404. */
 final class JettyEcho {
-    /**
-     * Jetty's connector idle timeout. The adapters switch it off on an upgraded connection, but
-     * it also governs the HTTP exchange before the upgrade; an hour keeps it out of every case
-     * (section 12/13 cases may run up to 480 s by the catalog).
-     */
-    private static final long IDLE_TIMEOUT_MS = Duration.ofHours(1).toMillis();
-
     private JettyEcho() {
     }
 
     static Transports.Running start(WebSocketServer server, String host, int port) throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = connector(jetty, host, port);
+        ServerConnector connector = connector(jetty, host, port, server);
         jetty.setHandler(JettyWebSocket.handler(server));
         return run(jetty, connector, server);
     }
 
-    static ServerConnector connector(Server jetty, String host, int port) {
+    /**
+     * The settings the README gives for Jetty: request heads bounded by the server's options.
+     * The idle timeout this sets (the handshake timeout) governs only the HTTP exchange before
+     * the upgrade; the adapter switches it off on an upgraded connection, so long cases are not
+     * cut.
+     */
+    static ServerConnector connector(Server jetty, String host, int port, WebSocketServer server) {
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(host);
         connector.setPort(port);
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        JettyWebSocket.guardRequestHeads(connector, server.options());
         jetty.addConnector(connector);
         return connector;
     }

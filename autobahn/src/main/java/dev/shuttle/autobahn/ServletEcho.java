@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The echo server as a servlet filter ({@code --transport servlet}): shuttle-servlet's
  * {@link WebSocketFilter} in a Jetty 12 ee10 servlet context, which hands the connection over
- * through Jetty core. Same connector settings as {@link JettyEcho} (no idle timeout in the way).
+ * through Jetty core. Same connector settings as {@link JettyEcho} (request heads bounded).
  */
 final class ServletEcho {
     private ServletEcho() {
@@ -21,7 +21,7 @@ final class ServletEcho {
 
     static Transports.Running start(WebSocketServer server, String host, int port) throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = JettyEcho.connector(jetty, host, port);
+        ServerConnector connector = JettyEcho.connector(jetty, host, port, server);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new WebSocketFilter(server)), "/*", EnumSet.of(DispatcherType.REQUEST));
         jetty.setHandler(context);

@@ -12,10 +12,10 @@ final class UndertowEcho {
     }
 
     static Transports.Running start(WebSocketServer server, String host, int port) {
-        Undertow undertow = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(port, host)
-                .setHandler(UndertowWebSocket.handler(server))
-                .build();
+                .setHandler(UndertowWebSocket.handler(server));
+        Undertow undertow = UndertowWebSocket.guardRequestHeads(builder, server.options()).build();
         undertow.start();
         int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         return new Transports.Running() {

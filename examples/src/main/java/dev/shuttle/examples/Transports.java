@@ -76,7 +76,7 @@ final class Transports {
     /** Jetty 12 core: Shuttle's handler in front of a handler serving the page. */
     private static Running jetty(WebSocketServer server, HttpHandler pages, InetSocketAddress address) throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = connector(jetty, address);
+        ServerConnector connector = connector(jetty, address, server);
         jetty.setHandler(JettyWebSocket.handler(server, new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -96,7 +96,7 @@ final class Transports {
     /** Jetty 12 ee10 servlet container: Shuttle's filter in front of a servlet serving the page. */
     private static Running servlet(WebSocketServer server, HttpHandler pages, InetSocketAddress address) throws Exception {
         Server jetty = new Server();
-        ServerConnector connector = connector(jetty, address);
+        ServerConnector connector = connector(jetty, address, server);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new WebSocketFilter(server)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new HttpServlet() {
@@ -120,10 +120,16 @@ final class Transports {
         return startJetty(jetty, connector, server);
     }
 
-    private static ServerConnector connector(Server jetty, InetSocketAddress address) {
+    /**
+     * A connector whose request heads are bounded by the server's options (431 past
+     * {@code maxRequestHeadBytes}; a head not complete within {@code handshakeTimeout} is cut
+     * off): Jetty parses the head before Shuttle sees the request, so only Jetty can bound it.
+     */
+    private static ServerConnector connector(Server jetty, InetSocketAddress address, WebSocketServer server) {
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
+        JettyWebSocket.guardRequestHeads(connector, server.options());
         jetty.addConnector(connector);
         return connector;
     }

@@ -30,10 +30,11 @@ final class UndertowTransport {
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, response.contentType());
             exchange.getResponseSender().send(ByteBuffer.wrap(response.body()));
         };
-        Undertow undertow = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(address.getPort(), address.getHostString())
-                .setHandler(UndertowWebSocket.handler(server, page))
-                .build();
+                .setHandler(UndertowWebSocket.handler(server, page));
+        // Undertow takes 1 MiB heads for as long as the peer likes by default: bound them.
+        Undertow undertow = UndertowWebSocket.guardRequestHeads(builder, server.options()).build();
         undertow.start();
         int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         return Transports.running(port, () -> {

@@ -10,8 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
+import dev.shuttle.websocket.spi.Failures;
+import dev.shuttle.websocket.spi.Readiness;
 import dev.shuttle.websocket.spi.Transport;
 import dev.shuttle.websocket.spi.Upgrade;
 import org.eclipse.jetty.io.AbstractConnection;
@@ -27,13 +28,15 @@ import org.eclipse.jetty.util.Callback;
  * <p>
  * Blocking on a virtual thread over Jetty's asynchronous {@link EndPoint}: {@link #read} is a
  * non-blocking {@code fill}; {@link #awaitReadable} registers a one-shot fill interest whose
- * callback only unparks the reader (so Jetty may run it on its selector thread); {@link #write}
+ * callback only signals the reader's {@link Readiness} (so Jetty may run it on its selector thread); {@link #write}
  * waits for the write callback. An idle connection is a parked virtual thread, a registered fill
  * interest and no buffer. Over TLS the end point is Jetty's decrypting one, so the same code
  * serves wss.
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write} from
  * one drainer at a time; {@link #close()} from anywhere; the Jetty callbacks from Jetty's threads.
+ * Every Jetty callback is supervised: a throwable fails this connection only (see {@link #fail})
+ * and never returns into Jetty's selector or thread pool.
  */
 final class JettyConnection extends AbstractConnection implements Connection.UpgradeTo, Transport {
     private static final System.Logger LOG = System.getLogger(JettyConnection.class.getName());
@@ -42,11 +45,10 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
     private final boolean secure;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
-    /** Set by the fill-interest callback, cleared by the reader; a Dekker pair with {@link #reader}. */
-    private final AtomicBoolean readable = new AtomicBoolean();
+    /** Signalled by the fill-interest callback, awaited by the reader; closed with the connection. */
+    private final Readiness readable = new Readiness();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Callback fillCallback = new FillCallback();
-    private volatile Thread reader;
     private volatile Throwable fillFailure;
     /**
      * Bytes Jetty's HTTP parser read past the request (a client that did not wait for the 101).
@@ -64,10 +66,14 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
 
     @Override
     public void onUpgradeTo(ByteBuffer buffer) {
-        // Jetty's buffer is only lent for this call: copy what it holds.
-        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
-        copy.put(buffer).flip();
-        leftover = copy;
+        try {
+            // Jetty's buffer is only lent for this call: copy what it holds.
+            ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+            copy.put(buffer).flip();
+            leftover = copy;
+        } catch (Throwable t) {
+            fail("taking over the bytes read past the upgrade request", t);
+        }
     }
 
     @Override
@@ -78,9 +84,8 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
         getEndPoint().setIdleTimeout(0);
         try {
             upgrade.start(this);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "starting a WebSocket connection on " + getEndPoint() + " failed", e);
-            close();
+        } catch (Throwable t) {
+            fail("starting a WebSocket connection", t);
         }
     }
 
@@ -96,9 +101,30 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
 
     @Override
     public void onClose(Throwable cause) {
-        super.onClose(cause);
         closed.set(true);
-        wakeReader();
+        readable.close();
+        try {
+            super.onClose(cause);
+        } catch (Throwable t) {
+            Failures.log(LOG, "closing " + this, t);
+        }
+    }
+
+    /**
+     * A Jetty callback failed for this connection: abort it (the engine's reader wakes, finds the
+     * transport closed and reports 1006), log once, and return to Jetty normally.
+     */
+    private void fail(String what, Throwable t) {
+        boolean first = !closed.getAndSet(true);
+        readable.close();
+        try {
+            getEndPoint().close(t);
+        } catch (Throwable ignored) {
+            // the reader is woken above and finds the transport closed either way
+        }
+        if (first) {
+            Failures.log(LOG, what + " failed; aborted " + remoteAddress, t);
+        }
     }
 
     @Override
@@ -141,30 +167,13 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
-        if (leftover != null || closed.get()) {
-            return;
-        }
-        reader = Thread.currentThread();
-        if (readable.getAndSet(false)) {
-            return;
+        if (leftover != null || closed.get() || readable.poll()) {
+            return; // a fill callback since the last wait: its bytes are there to read
         }
         // One-shot interest; still registered after a timed-out wait, and then this returns false.
+        // A callback between here and the park is kept by the Readiness, not lost.
         getEndPoint().tryFillInterested(fillCallback);
-        if (timeoutNanos > 0) {
-            LockSupport.parkNanos(this, timeoutNanos);
-        } else {
-            LockSupport.park(this);
-        }
-        // Whatever woke us, the reader reads next; a callback after this line unparks again.
-        readable.set(false);
-    }
-
-    private void wakeReader() {
-        readable.set(true);
-        Thread t = reader;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
+        readable.await(timeoutNanos);
     }
 
     @Override
@@ -198,7 +207,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            wakeReader();
+            readable.close();
         }
         getEndPoint().close(); // idempotent; fails a pending write or fill interest
     }
@@ -227,13 +236,21 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
     private final class FillCallback implements Callback {
         @Override
         public void succeeded() {
-            wakeReader();
+            try {
+                readable.signal();
+            } catch (Throwable t) {
+                fail("waking the reader", t);
+            }
         }
 
         @Override
         public void failed(Throwable x) {
-            fillFailure = x;
-            wakeReader();
+            try {
+                fillFailure = x;
+                readable.signal();
+            } catch (Throwable t) {
+                fail("waking the reader after a failed fill", t);
+            }
         }
 
         @Override
@@ -244,6 +261,8 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
 
     /** Completes a future that the drainer waits on; non-blocking for the same reason. */
     private static final class WriteCallback extends CompletableFuture<Void> implements Callback {
+        // Completing a future runs no dependent here (the drainer only waits in get()), so
+        // neither can throw back into Jetty.
         @Override
         public void succeeded() {
             complete(null);

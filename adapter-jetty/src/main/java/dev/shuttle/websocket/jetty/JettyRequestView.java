@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 import dev.shuttle.websocket.HandshakeRequest;
+import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.spi.RequestCopy;
+import dev.shuttle.websocket.spi.Upgrade;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.Request;
 
@@ -13,14 +15,19 @@ final class JettyRequestView {
     private JettyRequestView() {
     }
 
-    static HandshakeRequest of(Request request) {
+    /** The server's answer to the request, or 431 when its head is larger than the server's limit. */
+    static Upgrade decide(WebSocketServer server, Request request) {
         // The raw (not percent-decoded) path, as on the built-in listener; the context path included.
         RequestCopy.Builder copy = RequestCopy.builder(request.getMethod(), request.getHttpURI().getPath(),
-                request.getHttpURI().getQuery(), inet(request.getConnectionMetaData().getRemoteSocketAddress()));
+                request.getHttpURI().getQuery(), inet(request.getConnectionMetaData().getRemoteSocketAddress()),
+                server.options().maxRequestHeadBytes());
         for (HttpField field : request.getHeaders()) {
             copy.header(field.getName(), field.getValue());
+            if (copy.tooLarge()) {
+                break;
+            }
         }
-        return copy.build();
+        return copy.upgrade(server);
     }
 
     static InetSocketAddress inet(SocketAddress address) {

@@ -1,16 +1,20 @@
 package dev.shuttle.websocket.jetty;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.spi.Upgrade;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -52,6 +56,36 @@ public final class JettyWebSocket {
     }
 
     /**
+     * Bounds the request heads a connector accepts, with the server's own limits (see the
+     * README's table): {@link #guardRequestHeads(AbstractConnector, int, Duration)} with
+     * {@code options.maxRequestHeadBytes()} and {@code options.handshakeTimeout()}.
+     */
+    public static void guardRequestHeads(AbstractConnector connector, Options options) {
+        guardRequestHeads(connector, options.maxRequestHeadBytes(), options.handshakeTimeout());
+    }
+
+    /**
+     * Bounds slow and huge request heads on a connector, before Shuttle sees the request (Jetty
+     * parses the head, so only Jetty can stop it): the {@code HttpConfiguration}'s request header
+     * size (431 beyond), the connector's idle timeout, and a deadline from the connection's
+     * opening to its first complete request head, after which the connection is closed (the idle
+     * timeout alone is reset by every byte of a dripping peer). Call before the server starts.
+     * The idle timeout also applies to the application's plain HTTP exchanges, never to an
+     * upgraded WebSocket; a zero {@code headTimeout} leaves both timers as they are.
+     */
+    public static void guardRequestHeads(AbstractConnector connector, int maxHeadBytes, Duration headTimeout) {
+        HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+        if (http == null) {
+            throw new IllegalArgumentException("no HTTP/1.1 connection factory on " + connector);
+        }
+        http.getHttpConfiguration().setRequestHeaderSize(maxHeadBytes);
+        if (!headTimeout.isZero()) {
+            connector.setIdleTimeout(headTimeout.toMillis());
+            connector.addBean(new HeadDeadline(connector.getScheduler(), headTimeout.toNanos()));
+        }
+    }
+
+    /**
      * Whether the request asks for a WebSocket: an {@code Upgrade} header naming
      * {@code websocket}. Whether it is a valid one is {@link WebSocketServer#upgrade}'s call.
      */
@@ -77,7 +111,7 @@ public final class JettyWebSocket {
             refuse(response, callback, 400, Map.of(), "WebSocket needs HTTP/1.1");
             return;
         }
-        Upgrade upgrade = server.upgrade(JettyRequestView.of(request));
+        Upgrade upgrade = JettyRequestView.decide(server, request);
         if (!upgrade.accepted()) {
             refuse(response, callback, upgrade.status(), upgrade.headers(), upgrade.body());
             return;

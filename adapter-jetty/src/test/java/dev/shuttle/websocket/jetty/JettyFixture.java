@@ -8,9 +8,13 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ThreadPool;
 
-/** A Jetty 12 core server on 127.0.0.1 and an ephemeral port, with Shuttle's handler at every path. */
+/**
+ * A Jetty 12 core server on 127.0.0.1 and an ephemeral port, with Shuttle's handler at every path
+ * and the request-head guard of the README ({@link JettyWebSocket#guardRequestHeads}).
+ */
 public final class JettyFixture implements ServerFixture {
     private final ThreadPool threads;
+    private int containerHeadBytes;
     private Server jetty;
 
     public JettyFixture() {
@@ -22,11 +26,23 @@ public final class JettyFixture implements ServerFixture {
         this.threads = threads;
     }
 
+    /**
+     * The request head size the container accepts, instead of the server's
+     * {@code maxRequestHeadBytes}: larger, to show Shuttle's own 431 behind the container.
+     */
+    public JettyFixture containerHeadLimit(int bytes) {
+        this.containerHeadBytes = bytes;
+        return this;
+    }
+
     @Override
     public URI start(WebSocketServer server) throws Exception {
         jetty = threads == null ? new Server() : new Server(threads);
         ServerConnector connector = new ServerConnector(jetty, 1, 1);
         connector.setHost("127.0.0.1");
+        JettyWebSocket.guardRequestHeads(connector,
+                containerHeadBytes > 0 ? containerHeadBytes : server.options().maxRequestHeadBytes(),
+                server.options().handshakeTimeout());
         jetty.addConnector(connector);
         jetty.setHandler(JettyWebSocket.handler(server));
         jetty.start();

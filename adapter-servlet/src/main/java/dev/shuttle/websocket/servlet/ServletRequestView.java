@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.Set;
 
 import dev.shuttle.websocket.HandshakeRequest;
+import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.spi.RequestCopy;
+import dev.shuttle.websocket.spi.Upgrade;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -20,13 +22,14 @@ final class ServletRequestView {
     private ServletRequestView() {
     }
 
-    static HandshakeRequest of(HttpServletRequest request) {
+    /** The server's answer to the request, or 431 when its head is larger than the server's limit. */
+    static Upgrade decide(WebSocketServer server, HttpServletRequest request) {
         // The raw request URI without the query: the context path included, not percent-decoded.
         RequestCopy.Builder copy = RequestCopy.builder(request.getMethod(), request.getRequestURI(),
-                request.getQueryString(), remoteAddress(request));
+                request.getQueryString(), remoteAddress(request), server.options().maxRequestHeadBytes());
         Enumeration<String> names = request.getHeaderNames();
         Set<String> seen = new HashSet<>();
-        while (names != null && names.hasMoreElements()) {
+        while (names != null && names.hasMoreElements() && !copy.tooLarge()) {
             String name = names.nextElement();
             Enumeration<String> values = request.getHeaders(name);
             if (seen.add(name.toLowerCase(Locale.ROOT)) && values != null) {
@@ -35,7 +38,7 @@ final class ServletRequestView {
                 }
             }
         }
-        return copy.build();
+        return copy.upgrade(server);
     }
 
     static InetSocketAddress remoteAddress(HttpServletRequest request) {

@@ -7,10 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
+import dev.shuttle.websocket.spi.Failures;
+import dev.shuttle.websocket.spi.GatheringWrite;
+import dev.shuttle.websocket.spi.Readiness;
 import dev.shuttle.websocket.spi.Transport;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -32,8 +36,16 @@ import jakarta.servlet.http.WebConnection;
  * <ul>
  * <li>Input is read on the container's thread, inside {@code onDataAvailable}, into a queue
  * of fresh arrays that the engine's reader takes; the reader never touches the input stream.
- * A reader that resumed a paused stream from its own thread corrupted data under load (a 1 MiB
- * echo differed past 256 KiB), so there is no pause: a peer too far ahead is failed instead.</li>
+ * The queue is a window of {@value #WINDOW} bytes: when it is full, {@code onDataAvailable}
+ * returns with the stream still ready, so the container stops reading the socket (Undertow
+ * suspends reads) and TCP pushes back on the peer. The reader, once it has taken half the
+ * window, resumes reading <em>on the container's own thread</em>: a reader that resumed the
+ * stream from its own thread raced the container's listener, which still runs after
+ * {@code onDataAvailable} returns, and corrupted a 1 MiB echo. The container's thread is found
+ * as the thread of {@code onDataAvailable} when it is an {@link Executor} (XNIO's IO threads
+ * are), and {@code execute} queues the resumption behind the listener's current run. On a
+ * container whose callback thread is not an executor there is no safe way to resume, so there is
+ * no pause and a peer more than {@value #UNPAUSABLE_LIMIT} bytes ahead is failed instead.</li>
  * <li>Output is written only after the first {@code onWritePossible}, and after a write that
  * leaves {@code isReady()} false, only after the next one.</li>
  * </ul>
@@ -45,13 +57,14 @@ import jakarta.servlet.http.WebConnection;
 final class ServletTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private static final int CHUNK = 16 * 1024;
-    /**
-     * Input is only ever read on the container's thread: Undertow's upgraded stream is not safe to
-     * touch from another one (see {@link #drain}), so the reader cannot resume a paused stream and
-     * there is no pause. Instead a peer that runs this far ahead of the application is failed,
-     * which keeps the memory bounded.
-     */
-    static final int MAX_QUEUED_INPUT = 16 * 1024 * 1024;
+    /** Read-ahead per connection: the bridge holds at most this plus one chunk of unread input. */
+    static final int WINDOW = 64 * 1024;
+    /** Where input cannot be paused (see the class comment): a peer this far ahead is failed. */
+    static final int UNPAUSABLE_LIMIT = 1024 * 1024;
+    /** Tests only: sees every transport made, to measure what it holds. */
+    static volatile Consumer<ServletTransport> createdForTests;
+    /** Tests only: told of every pause. */
+    static volatile Consumer<ServletTransport> pausedForTests;
 
     private final WebConnection connection;
     private final ServletInputStream in;
@@ -64,21 +77,32 @@ final class ServletTransport implements Transport {
     /** Chunks read by the container thread, in order; taken by the reader. */
     private final ConcurrentLinkedQueue<byte[]> inbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** The most input ever queued at once (tests measure the window with it). */
+    private final AtomicInteger maxQueued = new AtomicInteger();
+    /** Total bytes taken from the container. */
+    private volatile long received;
+    /** The container thread that runs onDataAvailable, when it can run tasks; set on that thread. */
+    private volatile Executor containerThread;
+    /** onDataAvailable returned with the window full and the stream still ready: the reader must resume it. */
+    private final AtomicBoolean paused = new AtomicBoolean();
     /** The chunk the reader is taking from, and how far; reader thread only. */
     private byte[] head;
     private int headPos;
     /** Set after the last chunk is queued: end of stream once the queue is empty. */
     private volatile boolean inputEnded;
     private volatile Throwable readError;
-    private final AtomicBoolean readable = new AtomicBoolean();
-    private volatile Thread reader;
+    private final Readiness readable = new Readiness();
 
     /** Counts onWritePossible calls; 0 until the first, before which the stream is the container's. */
     private final AtomicInteger writeGrants = new AtomicInteger();
     /** A write left bytes inside the container (isReady() false) and no onWritePossible since. */
     private volatile boolean outputPending;
+    /** The grant count at which isReady() last said false; drainer thread only. */
+    private int deniedAt;
     private volatile Throwable writeError;
-    private volatile Thread writer;
+    private final Readiness writable = new Readiness();
+    /** Guards the one log line of a failed callback. */
+    private final AtomicBoolean failed = new AtomicBoolean();
 
     ServletTransport(WebConnection connection, InetSocketAddress remoteAddress, InetSocketAddress localAddress, boolean secure)
             throws IOException {
@@ -91,6 +115,10 @@ final class ServletTransport implements Transport {
         // Setting the listeners switches both streams to non-blocking mode before the engine reads.
         in.setReadListener(new Input());
         out.setWriteListener(new Output());
+        Consumer<ServletTransport> watcher = createdForTests;
+        if (watcher != null) {
+            watcher.accept(this);
+        }
     }
 
     @Override
@@ -116,21 +144,69 @@ final class ServletTransport implements Transport {
         } else {
             head = h;
         }
-        queued.addAndGet(-n);
+        int left = queued.addAndGet(-n);
+        if (left <= WINDOW / 2 && paused.compareAndSet(true, false)) {
+            resume();
+        }
         return n;
     }
 
+    /** Reader thread: the window has room again; read on on the container's thread. */
+    private void resume() {
+        try {
+            containerThread.execute(this::drain);
+        } catch (Throwable t) {
+            // The container refuses tasks (stopping): this connection cannot read again.
+            fail("resuming input", t);
+        }
+    }
+
+    /** Input queued now, in bytes. */
+    int queuedBytes() {
+        return queued.get();
+    }
+
+    /** The most input ever queued at once, in bytes. */
+    int maxQueuedBytes() {
+        return maxQueued.get();
+    }
+
+    /** Bytes taken from the container so far. */
+    long receivedBytes() {
+        return received;
+    }
+
+    /** Whether input is paused with a full window. */
+    boolean isPaused() {
+        return paused.get();
+    }
+
     /**
-     * Reads everything the input stream has into the queue, on the container's thread inside
-     * onDataAvailable: until isReady() turns false, which hands the stream back to the container
-     * and arms the next onDataAvailable. Undertow's upgraded streams keep their state in plain
-     * fields its I/O thread changes around our callbacks, so no other thread may call them.
+     * Reads what the input stream has into the queue, on the container's thread (inside
+     * onDataAvailable, or in a task the reader queued on that thread): until isReady() turns
+     * false, which hands the stream back to the container and arms the next onDataAvailable, or
+     * until the window is full, which pauses it (see the class comment). Undertow's upgraded
+     * streams keep their state in plain fields its I/O thread changes around our callbacks, so no
+     * other thread may call them. Supervised: never throws into the container.
      */
     private void drain() {
         try {
-            while (in.isReady()) {
-                if (queued.get() >= MAX_QUEUED_INPUT) {
-                    throw new IOException("the peer is more than " + MAX_QUEUED_INPUT + " bytes ahead of the application");
+            while (!closed.get() && in.isReady()) {
+                int q = queued.get();
+                if (q >= WINDOW && containerThread != null) {
+                    paused.set(true);
+                    // The reader may have emptied the window between our look and the flag.
+                    if (queued.get() <= WINDOW / 2 && paused.compareAndSet(true, false)) {
+                        continue;
+                    }
+                    Consumer<ServletTransport> watcher = pausedForTests;
+                    if (watcher != null) {
+                        watcher.accept(this);
+                    }
+                    break; // the stream stays ready: the container stops reading the socket
+                }
+                if (q >= UNPAUSABLE_LIMIT) {
+                    throw new IOException("the peer is more than " + UNPAUSABLE_LIMIT + " bytes ahead of the application");
                 }
                 byte[] chunk = new byte[Math.max(1, Math.min(in.available(), CHUNK))];
                 int n = in.read(chunk, 0, chunk.length);
@@ -139,81 +215,83 @@ final class ServletTransport implements Transport {
                     break;
                 }
                 if (n > 0) {
-                    queued.addAndGet(n);
+                    received += n; // container thread only
+                    maxQueued.accumulateAndGet(queued.addAndGet(n), Math::max);
                     inbound.add(n == chunk.length ? chunk : Arrays.copyOf(chunk, n));
                 }
             }
             // The end of input arrives as read() == -1 or onAllDataRead.
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             readError = e;
+        } catch (Throwable t) {
+            readError = t;
+            fail("reading input", t);
         }
-        wake(readable, reader);
+        readable.signal();
     }
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
-        reader = Thread.currentThread();
-        if (readable.getAndSet(false) || closed.get() || inputEnded || readError != null
-                || head != null || !inbound.isEmpty()) {
+        if (readable.poll() || closed.get() || inputEnded || readError != null || head != null || !inbound.isEmpty()) {
             return;
         }
-        if (timeoutNanos > 0) {
-            LockSupport.parkNanos(this, timeoutNanos);
-        } else {
-            LockSupport.park(this);
-        }
-        readable.set(false);
+        // A chunk queued after the look above signals, and the Readiness keeps the signal.
+        readable.await(timeoutNanos);
     }
 
     @Override
     public void write(ByteBuffer[] buffers) throws IOException {
-        writer = Thread.currentThread();
-        for (ByteBuffer b : buffers) {
-            while (b.hasRemaining()) {
-                awaitWritable();
-                // Always a whole, exact array: Undertow's upgraded output stream (2.3.18)
-                // ignores off and len in write(byte[], int, int) and sends the entire array.
-                // The container keeps the array when it cannot write it at once, so it must
-                // not be one we reuse.
-                byte[] chunk = new byte[Math.min(b.remaining(), CHUNK)];
-                b.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
+        try {
+            GatheringWrite.writeAll(buffers, this::writeSome, writable, () -> { });
+            // Return only once the container holds none of our bytes, so that the engine's close
+            // after its last write cannot cut them off. (flush() is a no-op in non-blocking mode.)
+            GatheringWrite.until(this::streamIsOurs, writable, () -> { });
+        } catch (InterruptedIOException e) {
+            close(); // a write may be half done: the stream is unusable
+            throw e;
         }
-        // Return only once the container holds none of our bytes, so that the engine's close
-        // after its last write cannot cut them off. (flush() is a no-op in non-blocking mode.)
-        awaitWritable();
     }
 
     /**
-     * Parks the writer until the stream is ours and ready. A false isReady() hands the stream to
-     * the container until its next onWritePossible; until then isReady() is not asked again,
-     * as the container's thread is writing our bytes and changing the stream's state.
+     * One chunk from the first buffer with bytes, when the stream is ours; else 0, and the next
+     * onWritePossible signals {@link #writable}. Always a whole, exact array: Undertow's upgraded
+     * output stream (2.3.18) ignores off and len in write(byte[], int, int) and sends the entire
+     * array. The container keeps the array when it cannot write it at once, so it must not be
+     * one we reuse.
      */
-    private void awaitWritable() throws IOException {
-        while (true) {
-            if (closed.get()) {
-                throw new ClosedChannelException();
-            }
-            if (writeError != null) {
-                throw new IOException("writing failed", writeError);
-            }
-            int grants = writeGrants.get();
-            if (grants > 0 && out.isReady()) {
-                outputPending = false;
-                return;
-            }
-            if (grants > 0) {
-                outputPending = true;
-            }
-            while (writeGrants.get() == grants && !closed.get() && writeError == null) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    close();
-                    throw new InterruptedIOException("interrupted while writing");
-                }
-            }
+    private long writeSome(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        if (!streamIsOurs()) {
+            return 0;
         }
+        ByteBuffer b = buffers[offset];
+        byte[] chunk = new byte[Math.min(b.remaining(), CHUNK)];
+        b.get(chunk);
+        out.write(chunk, 0, chunk.length);
+        return chunk.length;
+    }
+
+    /**
+     * Whether the writer may write now. A false isReady() hands the stream to the container until
+     * its next onWritePossible; until then isReady() is not asked again, as the container's
+     * thread is writing our bytes and changing the stream's state.
+     */
+    private boolean streamIsOurs() throws IOException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        if (writeError != null) {
+            throw new IOException("writing failed", writeError);
+        }
+        int grants = writeGrants.get();
+        if (grants > 0 && grants != deniedAt) {
+            if (out.isReady()) {
+                outputPending = false;
+                return true;
+            }
+            outputPending = true;
+            deniedAt = grants; // isReady() is not asked again before the next grant
+        }
+        return false;
     }
 
     @Override
@@ -234,8 +312,8 @@ final class ServletTransport implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        wake(readable, reader);
-        unpark(writer);
+        readable.close();
+        writable.close();
         if (outputPending) {
             // Undertow's WebConnection.close() writes a pending buffer blocking, until the peer
             // reads or the connection dies: do not hold the caller (often the reader) there.
@@ -259,14 +337,18 @@ final class ServletTransport implements Transport {
         close();
     }
 
-    private static void wake(AtomicBoolean flag, Thread t) {
-        flag.set(true);
-        unpark(t);
-    }
-
-    private static void unpark(Thread t) {
-        if (t != null) {
-            LockSupport.unpark(t);
+    /**
+     * A container callback failed for this connection: abort it (the engine's reader wakes, finds
+     * the transport closed and reports it), log once, and return to the container normally.
+     */
+    private void fail(String what, Throwable t) {
+        if (failed.compareAndSet(false, true)) {
+            Failures.log(LOG, what + " failed; aborting " + this, t);
+        }
+        try {
+            close();
+        } catch (Throwable ignored) {
+            // the waiters are woken by close() before it can fail
         }
     }
 
@@ -293,19 +375,22 @@ final class ServletTransport implements Transport {
     private final class Input implements ReadListener {
         @Override
         public void onDataAvailable() {
+            if (containerThread == null && Thread.currentThread() instanceof Executor e) {
+                containerThread = e; // before the first pause, which needs it to resume
+            }
             drain();
         }
 
         @Override
         public void onAllDataRead() {
             inputEnded = true;
-            wake(readable, reader);
+            readable.signal();
         }
 
         @Override
         public void onError(Throwable t) {
             readError = t;
-            wake(readable, reader);
+            readable.signal();
         }
     }
 
@@ -313,14 +398,14 @@ final class ServletTransport implements Transport {
         @Override
         public void onWritePossible() {
             writeGrants.incrementAndGet();
-            unpark(writer);
+            writable.signal();
         }
 
         @Override
         public void onError(Throwable t) {
             boolean again = writeError != null;
             writeError = t;
-            unpark(writer);
+            writable.signal();
             if (again) {
                 // Undertow's write listener retries a failed write of its pending buffer in a
                 // loop (UpgradeServletOutputStream, "do { try { write } catch { handleError } }

@@ -59,7 +59,7 @@ final class ServletUpgrader {
             refuse(response, 400, Map.of(), "WebSocket needs HTTP/1.1");
             return;
         }
-        Upgrade upgrade = server.upgrade(ServletRequestView.of(request));
+        Upgrade upgrade = ServletRequestView.decide(server, request);
         if (!upgrade.accepted()) {
             refuse(response, upgrade.status(), upgrade.headers(), upgrade.body());
             return;

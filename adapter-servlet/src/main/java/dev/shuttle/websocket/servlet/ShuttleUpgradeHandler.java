@@ -1,8 +1,8 @@
 package dev.shuttle.websocket.servlet;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 
+import dev.shuttle.websocket.spi.Failures;
 import dev.shuttle.websocket.spi.Upgrade;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
@@ -45,16 +45,17 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
         ServletTransport t;
         try {
             t = new ServletTransport(connection, remoteAddress, localAddress, secure);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot bridge an upgraded servlet connection", e);
+        } catch (Throwable e) {
+            Failures.log(LOG, "cannot bridge an upgraded servlet connection", e);
             closeQuietly(connection);
             return;
         }
         transport = t;
         try {
             u.start(t);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "starting a WebSocket connection failed", e);
+        } catch (Throwable e) {
+            // Supervised like every container callback: this connection fails, the container goes on.
+            Failures.log(LOG, "starting a WebSocket connection failed", e);
             t.close();
         }
     }
@@ -64,15 +65,19 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
     public void destroy() {
         ServletTransport t = transport;
         if (t != null) {
-            t.onDestroyed();
+            try {
+                t.onDestroyed();
+            } catch (Throwable e) {
+                Failures.log(LOG, "ending a destroyed upgraded connection", e);
+            }
         }
     }
 
     private static void closeQuietly(WebConnection connection) {
         try {
             connection.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
+        } catch (Throwable e) {
+            Failures.log(LOG, "closing an upgraded connection", e);
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.shuttle.websocket.undertow;
 import java.net.InetSocketAddress;
 
 import dev.shuttle.websocket.HandshakeRequest;
+import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.spi.RequestCopy;
+import dev.shuttle.websocket.spi.Upgrade;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 
@@ -15,19 +17,24 @@ final class ExchangeRequest {
     private ExchangeRequest() {
     }
 
-    static HandshakeRequest of(HttpServerExchange exchange) {
+    /** The server's answer to the exchange, or 431 when its head is larger than the server's limit. */
+    static Upgrade decide(WebSocketServer server, HttpServerExchange exchange) {
         // Undertow keeps "" for both "/x" and "/x?": an empty query reads as no query.
         String q = exchange.getQueryString();
         // The TCP peer, not getSourceAddress(): a ProxyPeerAddressHandler rewrites that one
         // from X-Forwarded-For, and the contract promises the socket's peer.
         RequestCopy.Builder copy = RequestCopy.builder(exchange.getRequestMethod().toString(), rawPath(exchange),
-                q == null || q.isEmpty() ? null : q, exchange.getConnection().getPeerAddress(InetSocketAddress.class));
+                q == null || q.isEmpty() ? null : q, exchange.getConnection().getPeerAddress(InetSocketAddress.class),
+                server.options().maxRequestHeadBytes());
         for (HeaderValues header : exchange.getRequestHeaders()) {
             for (String value : header) {
                 copy.header(header.getHeaderName().toString(), value);
             }
+            if (copy.tooLarge()) {
+                break;
+            }
         }
-        return copy.build();
+        return copy.upgrade(server);
     }
 
     /**

@@ -5,9 +5,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.shuttle.websocket.spi.Failures;
+import dev.shuttle.websocket.spi.GatheringWrite;
+import dev.shuttle.websocket.spi.Readiness;
 import dev.shuttle.websocket.spi.Transport;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
@@ -18,22 +20,23 @@ import org.xnio.ssl.SslConnection;
 /**
  * A {@link Transport} over the {@link StreamConnection} that Undertow hands over after a 101.
  * <p>
- * The channels stay non-blocking. A virtual thread that must wait registers itself as the
- * waiter, resumes reads (or writes) and parks; the channel's listener, which XNIO runs on the
- * connection's IO thread, suspends them again and unparks the waiter. Nothing runs on the IO
+ * The channels stay non-blocking. A virtual thread that must wait resumes reads (or writes) and
+ * waits on the direction's {@link Readiness}; the channel's listener, which XNIO runs on the
+ * connection's IO thread, suspends them again and signals it. Nothing runs on the IO
  * thread but that: it is shared by many connections and must never block. XNIO's own blocking
  * helpers ({@code Channels.readBlocking}, {@code awaitReadable}) are not used: they open a
  * selector per calling thread, one epoll descriptor per virtual thread, never closed.
  * <p>
- * Listener order matters: suspend first, unpark second. A waiter that resumes after being
- * unparked then always resumes after the listener's suspend, and any suspend that lands after a
- * resume is followed by an unpark, so the waiter retries instead of sleeping on a suspended
- * channel.
+ * Listener order matters: suspend first, signal second. A waiter that resumes after being
+ * signalled then always resumes after the listener's suspend, and any suspend that lands after a
+ * resume is followed by a signal, which the Readiness keeps until the waiter takes it, so the
+ * waiter retries instead of sleeping on a suspended channel.
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write}
  * and {@link #shutdownOutput} from one drainer at a time; {@link #close} from any thread.
  */
 final class UndertowTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(UndertowTransport.class.getName());
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
     private final ConduitStreamSinkChannel sink;
@@ -50,8 +53,8 @@ final class UndertowTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Bytes the HTTP parser read past the request head; reader thread only. */
     private ByteBuffer pending;
-    private volatile Thread readWaiter;
-    private volatile Thread writeWaiter;
+    private final Readiness readable = new Readiness();
+    private final Readiness writable = new Readiness();
 
     /**
      * Takes over the connection; call on the thread that runs the upgrade listener, before the
@@ -68,20 +71,8 @@ final class UndertowTransport implements Transport {
         this.localAddress = connection.getLocalAddress(InetSocketAddress.class);
         this.pending = extraBytes != null && extraBytes.hasRemaining() ? extraBytes : null;
         // Undertow's HTTP read listener is still installed; after the upgrade it must not parse.
-        source.setReadListener(ch -> {
-            ch.suspendReads();
-            Thread t = readWaiter;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        });
-        sink.setWriteListener(ch -> {
-            ch.suspendWrites();
-            Thread t = writeWaiter;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
-        });
+        source.setReadListener(ch -> onReady(ch::suspendReads, readable));
+        sink.setWriteListener(ch -> onReady(ch::suspendWrites, writable));
         source.suspendReads();
     }
 
@@ -116,52 +107,32 @@ final class UndertowTransport implements Transport {
         if (pending != null || closed.get()) {
             return;
         }
-        readWaiter = Thread.currentThread();
         lock();
         try {
             // On TLS, unwrapped bytes may already wait inside the conduit: resumeReads then
-            // queues the listener on the IO thread at once, which unparks us.
+            // queues the listener on the IO thread at once, which signals us.
             source.resumeReads();
         } finally {
             unlock();
         }
-        if (closed.get()) {
-            return; // close() may have run before readWaiter was visible to it
-        }
-        if (timeoutNanos > 0) {
-            LockSupport.parkNanos(this, timeoutNanos);
-        } else {
-            LockSupport.park(this);
-        }
-        // An early return leaves reads resumed; the listener's later suspend and unpark only
-        // cost the reader one more look, which the contract allows.
+        // Returns at once when closed meanwhile. An early return leaves reads resumed; the
+        // listener's later suspend and signal only cost the reader one more look.
+        readable.await(timeoutNanos);
     }
 
     @Override
     public void write(ByteBuffer[] buffers) throws IOException {
-        int first = 0;
-        while (true) {
-            while (first < buffers.length && !buffers[first].hasRemaining()) {
-                first++;
-            }
-            if (first == buffers.length) {
-                break;
-            }
-            if (closed.get()) {
-                throw new ClosedChannelException();
-            }
-            long n;
-            lock();
-            try {
-                n = sink.write(buffers, first, buffers.length - first);
-            } finally {
-                unlock();
-            }
-            if (n == 0) {
-                awaitWritable();
-            }
-        }
+        GatheringWrite.writeAll(buffers, this::writeSome, writable, this::resumeWrites);
         flush();
+    }
+
+    private long writeSome(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        lock();
+        try {
+            return sink.write(buffers, offset, length);
+        } finally {
+            unlock();
+        }
     }
 
     /**
@@ -169,34 +140,36 @@ final class UndertowTransport implements Transport {
      * and flush returns false while the socket's send buffer is full.
      */
     private void flush() throws IOException {
-        while (true) {
-            if (closed.get()) {
-                throw new ClosedChannelException();
-            }
-            boolean done;
+        GatheringWrite.until(() -> {
             lock();
             try {
-                done = sink.flush();
+                return sink.flush();
             } finally {
                 unlock();
             }
-            if (done) {
-                return;
-            }
-            awaitWritable();
-        }
+        }, writable, this::resumeWrites);
     }
 
-    private void awaitWritable() {
-        writeWaiter = Thread.currentThread();
+    private void resumeWrites() {
         lock();
         try {
             sink.resumeWrites();
         } finally {
             unlock();
         }
-        if (!closed.get()) {
-            LockSupport.park(this);
+    }
+
+    /**
+     * The channel's listener, on the IO thread: suspend, then signal (see the class comment).
+     * Supervised: whatever throws here fails this connection only, and XNIO's IO thread, shared
+     * by many connections, gets control back normally.
+     */
+    private void onReady(Runnable suspend, Readiness waiter) {
+        try {
+            suspend.run();
+            waiter.signal();
+        } catch (Throwable t) {
+            abort(t);
         }
     }
 
@@ -230,15 +203,22 @@ final class UndertowTransport implements Transport {
         wakeWaiters();
     }
 
+    /** Fails the connection from a container callback: log once, close, never throw. */
+    private void abort(Throwable cause) {
+        if (!closed.getAndSet(true)) {
+            Failures.log(LOG, "an Undertow channel listener failed; aborting the connection", cause);
+        }
+        try {
+            IoUtils.safeClose(connection);
+        } catch (Throwable ignored) {
+            // the waiters are woken below either way, and see the transport closed
+        }
+        wakeWaiters();
+    }
+
     private void wakeWaiters() {
-        Thread r = readWaiter;
-        if (r != null) {
-            LockSupport.unpark(r);
-        }
-        Thread w = writeWaiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        readable.close();
+        writable.close();
     }
 
     private void lock() {

@@ -1,15 +1,19 @@
 package dev.shuttle.websocket.undertow;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
+import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.spi.Transport;
 import dev.shuttle.websocket.spi.Upgrade;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpHandler;
@@ -53,6 +57,34 @@ public final class UndertowWebSocket {
     /** A handler that upgrades WebSocket requests and passes anything else to {@code next}. */
     public static HttpHandler handler(WebSocketServer server, HttpHandler next) {
         return new UpgradeHandler(server, next, UnaryOperator.identity());
+    }
+
+    /**
+     * Bounds the request heads Undertow accepts, with the server's own limits (see the README's
+     * table): {@link #guardRequestHeads(Undertow.Builder, int, Duration)} with
+     * {@code options.maxRequestHeadBytes()} and {@code options.handshakeTimeout()}.
+     */
+    public static Undertow.Builder guardRequestHeads(Undertow.Builder builder, Options options) {
+        return guardRequestHeads(builder, options.maxRequestHeadBytes(), options.handshakeTimeout());
+    }
+
+    /**
+     * Bounds slow and huge request heads before Shuttle sees the request (Undertow parses the
+     * head, and by default accepts 1 MiB of it, for as long as the peer takes):
+     * {@code MAX_HEADER_SIZE} (the head is refused beyond), {@code REQUEST_PARSE_TIMEOUT} (from
+     * the first byte of a request to its complete head) and {@code NO_REQUEST_TIMEOUT} (a
+     * connection that sends no request at all). Neither timer applies to an upgraded WebSocket;
+     * a zero {@code headTimeout} leaves them unset. Applies to every listener of the builder,
+     * servlet deployments included.
+     */
+    public static Undertow.Builder guardRequestHeads(Undertow.Builder builder, int maxHeadBytes, Duration headTimeout) {
+        builder.setServerOption(UndertowOptions.MAX_HEADER_SIZE, maxHeadBytes);
+        if (!headTimeout.isZero()) {
+            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, headTimeout.toMillis()));
+            builder.setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis);
+            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis);
+        }
+        return builder;
     }
 
     /** True when the request asks for a WebSocket upgrade (the {@code Upgrade} header names it). */
@@ -104,13 +136,16 @@ public final class UndertowWebSocket {
         }
 
         private void upgrade(HttpServerExchange exchange) {
-            Upgrade upgrade = server.upgrade(ExchangeRequest.of(exchange));
+            Upgrade upgrade = ExchangeRequest.decide(server, exchange);
             HeaderMap responseHeaders = exchange.getResponseHeaders();
             for (Map.Entry<String, String> h : upgrade.headers().entrySet()) {
                 responseHeaders.put(new HttpString(h.getKey()), h.getValue());
             }
             if (!upgrade.accepted()) {
                 exchange.setStatusCode(upgrade.status());
+                if ("close".equalsIgnoreCase(upgrade.headers().get("Connection"))) {
+                    exchange.setPersistent(false);
+                }
                 if (!responseHeaders.contains(Headers.CONTENT_TYPE)) {
                     responseHeaders.put(Headers.CONTENT_TYPE, "text/plain; charset=UTF-8");
                 }

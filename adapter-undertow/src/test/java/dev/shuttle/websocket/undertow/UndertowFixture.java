@@ -15,12 +15,14 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
 
 /**
- * Undertow core on 127.0.0.1 and an ephemeral port, Shuttle's handler at every path. Few threads:
+ * Undertow core on 127.0.0.1 and an ephemeral port, Shuttle's handler at every path, with the
+ * request-head guard of the README ({@link UndertowWebSocket#guardRequestHeads}). Few threads:
  * the machine is shared and the cases need no more.
  */
 final class UndertowFixture implements ServerFixture {
     private final SSLContext ssl;
     private final Function<WebSocketServer, HttpHandler> root;
+    private int containerHeadBytes;
     private Undertow undertow;
 
     UndertowFixture() {
@@ -45,12 +47,24 @@ final class UndertowFixture implements ServerFixture {
         this(ssl, server -> new UndertowWebSocket.UpgradeHandler(server, next, decorate));
     }
 
+    /**
+     * The request head size the container accepts, instead of the server's
+     * {@code maxRequestHeadBytes}: larger, to show Shuttle's own 431 behind the container.
+     */
+    UndertowFixture containerHeadLimit(int bytes) {
+        this.containerHeadBytes = bytes;
+        return this;
+    }
+
     @Override
     public URI start(WebSocketServer server) {
         Undertow.Builder b = Undertow.builder()
                 .setIoThreads(2)
                 .setWorkerThreads(4)
                 .setHandler(root.apply(server));
+        UndertowWebSocket.guardRequestHeads(b,
+                containerHeadBytes > 0 ? containerHeadBytes : server.options().maxRequestHeadBytes(),
+                server.options().handshakeTimeout());
         if (ssl == null) {
             b.addHttpListener(0, "127.0.0.1");
         } else {

@@ -25,4 +25,16 @@ public interface Upgrade {
 
     /** Starts the connection on the upgraded byte stream: runs onOpen and the reader on a new virtual thread. */
     WebSocket start(Transport transport);
+
+    /**
+     * A refusal an adapter decides before asking the server (431 for an oversized head): its
+     * headers ask the container to close the connection after the response, so a peer that sent
+     * too much does not keep it open for another request.
+     */
+    static Upgrade refusal(int status, String body) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("not an error status: " + status);
+        }
+        return new Refusal(status, body);
+    }
 }

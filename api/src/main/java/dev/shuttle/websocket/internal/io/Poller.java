@@ -12,7 +12,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+
+import dev.shuttle.websocket.spi.Readiness;
 
 /**
  * Readiness for non-blocking sockets (the built-in listener's and the client's ws:// sockets), so that a virtual thread can park until its
@@ -80,7 +81,10 @@ public final class Poller implements AutoCloseable {
         }
     }
 
-    /** One channel's readiness state: one reader and one writer may wait at a time (the Transport contract). */
+    /**
+     * One channel's readiness state: one reader and one writer may wait at a time (the Transport
+     * contract), each through its own {@link Readiness}; the loop signals them.
+     */
     public static final class Channel {
         private final Loop loop;
         private final SelectableChannel channel;
@@ -88,10 +92,9 @@ public final class Poller implements AutoCloseable {
         private SelectionKey key;
         /** Operations to add to the interest set at the loop's next turn; non-zero while queued. */
         private final AtomicInteger pending = new AtomicInteger();
-        /** Operations seen ready since a waiter last cleared them. */
-        private final AtomicInteger ready = new AtomicInteger();
-        private volatile Thread reader;
-        private volatile Thread writer;
+        /** The waiters of OP_READ and OP_WRITE. */
+        private final Readiness reader = new Readiness();
+        private final Readiness writer = new Readiness();
         private volatile boolean closed;
 
         private Channel(Loop loop, SelectableChannel channel) {
@@ -109,43 +112,35 @@ public final class Poller implements AutoCloseable {
          * @throws IOException when the poller has stopped, so nothing would ever wake the caller
          */
         public boolean await(int op, long timeoutNanos, boolean once) throws IOException {
-            Thread me = Thread.currentThread();
-            ready.getAndUpdate(r -> r & ~op);
-            // Publish the waiter before arming and before looking at closed: the loop and close()
-            // read it after their own write, so one side always sees the other.
-            setWaiter(op, me);
-            try {
-                arm(op);
-                boolean timed = timeoutNanos > 0;
-                long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
-                while ((ready.get() & op) == 0 && !closed) {
-                    if (loop.closed) {
-                        throw new IOException("poller stopped");
-                    }
-                    if (timed) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            break;
-                        }
-                        LockSupport.parkNanos(this, left);
-                    } else {
-                        LockSupport.park(this);
-                    }
-                    if (once) {
-                        break;
-                    }
+            Readiness waiter = op == SelectionKey.OP_READ ? reader : writer;
+            // Interest is one-shot: only readiness seen after this arming counts.
+            waiter.clear();
+            arm(op);
+            boolean timed = timeoutNanos > 0;
+            long deadline = timed ? System.nanoTime() + timeoutNanos : 0;
+            while (!closed) {
+                if (loop.closed) {
+                    throw new IOException("poller stopped");
                 }
-                return (ready.get() & op) != 0;
-            } finally {
-                setWaiter(op, null);
+                long left = timed ? deadline - System.nanoTime() : 0;
+                if (timed && left <= 0) {
+                    return false;
+                }
+                if (waiter.await(left)) {
+                    return true;
+                }
+                if (once) {
+                    return false;
+                }
             }
+            return false;
         }
 
         /** Wakes the waiters and lets the loop drop the key (a registered channel's socket is only released by its selector). */
         public void close() {
             closed = true;
-            unpark(reader);
-            unpark(writer);
+            reader.close();
+            writer.close();
             loop.selector.wakeup();
         }
 
@@ -156,29 +151,19 @@ public final class Poller implements AutoCloseable {
             loop.selector.wakeup();
         }
 
-        private void setWaiter(int op, Thread t) {
-            if (op == SelectionKey.OP_READ) {
-                reader = t;
-            } else {
-                writer = t;
-            }
-        }
-
         /** Loop thread: readiness arrived (or the channel died: then wake everyone). */
         private void signal(int ops) {
-            ready.getAndUpdate(r -> r | ops);
             if ((ops & SelectionKey.OP_READ) != 0) {
-                unpark(reader);
+                reader.signal();
             }
             if ((ops & SelectionKey.OP_WRITE) != 0) {
-                unpark(writer);
+                writer.signal();
             }
         }
 
-        private static void unpark(Thread t) {
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+        /** Wakes a waiter without a signal, so that it looks again (the loop stopped). */
+        private static void unpark(Readiness waiter) {
+            waiter.wake();
         }
     }
 
