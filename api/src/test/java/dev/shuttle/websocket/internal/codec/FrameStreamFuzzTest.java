@@ -2,6 +2,7 @@ package dev.shuttle.websocket.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -267,10 +268,6 @@ class FrameStreamFuzzTest {
             }
             frames.add(new Seen(parser.fin(), parser.rsv(), opcode, Hex.string(payload)));
         }
-    }
-
-    private static void assertFalse(boolean condition, String message) {
-        assertTrue(!condition, message);
     }
 
     /** The JDK's decoder with malformed input reported: strict RFC 3629 (no surrogates, no overlongs). */
