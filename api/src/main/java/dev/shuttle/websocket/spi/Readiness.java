@@ -1,6 +1,7 @@
 package dev.shuttle.websocket.spi;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -16,15 +17,33 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@link #await} parks with {@link LockSupport} and returns on <em>any</em> unpark, as the
  * {@link Transport#awaitReadable} contract requires: the engine unparks its reader to look at its
  * timers. It tells whether a signal was taken; callers re-check their own state either way.</li>
+ * <li>Instead of waiting, the waiter may {@link #handOver} a callback and leave: the next signal
+ * (or {@link #close()}) runs it once, on the signalling thread. So an idle connection needs no
+ * parked thread.</li>
  * <li>{@link #close()} from any thread wakes the waiter, and every later {@code await} returns at
  * once: a closed connection never parks anyone.</li>
  * </ul>
- * It keeps no buffer and costs two fields and a flag per direction.
+ * It keeps no buffer and costs one small object per direction.
  */
 public final class Readiness {
-    /** Set by signal, taken by await: the waiter's half of the Dekker pair with {@link #waiter}. */
-    private final AtomicBoolean signalled = new AtomicBoolean();
+    private static final VarHandle SIGNALLED;
+    private static final VarHandle CALLBACK;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SIGNALLED = l.findVarHandle(Readiness.class, "signalled", boolean.class);
+            CALLBACK = l.findVarHandle(Readiness.class, "callback", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Set by signal, taken by await: the waiter's half of the Dekker pair with {@link #waiter} and {@link #callback}. */
+    private volatile boolean signalled;
     private volatile Thread waiter;
+    /** Run once by the next signal or close instead of unparking a waiter; see {@link #handOver}. */
+    private volatile Runnable callback;
     private volatile boolean closed;
 
     /**
@@ -39,7 +58,7 @@ public final class Readiness {
         // before reading the waiter, so one side always sees the other.
         waiter = Thread.currentThread();
         try {
-            if (signalled.getAndSet(false)) {
+            if (poll()) {
                 return true;
             }
             if (closed) {
@@ -50,7 +69,7 @@ public final class Readiness {
             } else {
                 LockSupport.park(this);
             }
-            return signalled.getAndSet(false);
+            return poll();
         } finally {
             waiter = null;
         }
@@ -58,18 +77,39 @@ public final class Readiness {
 
     /** Takes a pending signal without waiting: whether there was one. */
     public boolean poll() {
-        return signalled.getAndSet(false);
+        return signalled && (boolean) SIGNALLED.getAndSet(this, false);
     }
 
     /** Forgets a signal given before now (call before arming a one-shot interest whose answer alone counts). */
     public void clear() {
-        signalled.set(false);
+        if (signalled) {
+            signalled = false;
+        }
+    }
+
+    /**
+     * The waiter leaves instead of waiting: the next {@link #signal()} or {@link #close()} runs
+     * {@code onReady} once, on the thread that signals (so it must not block: start a thread).
+     * Returns false, installing nothing, when a signal is already there or the readiness is
+     * closed: the caller then goes on itself. After a true answer the caller must not touch what
+     * {@code onReady} will use: it may already be running.
+     */
+    public boolean handOver(Runnable onReady) {
+        callback = onReady;
+        // Dekker with signal(): it sets the flag, then reads the callback; we the reverse.
+        if (signalled || closed) {
+            // Take it back unless a signal took it first (then onReady runs, or ran, there).
+            return !CALLBACK.compareAndSet(this, onReady, null);
+        }
+        return true;
     }
 
     /** The waited-for condition may hold: wakes the waiter, or the next one. Any thread; never blocks. */
     public void signal() {
-        signalled.set(true);
-        unparkWaiter();
+        signalled = true;
+        if (!runCallback()) {
+            unparkWaiter();
+        }
     }
 
     /** Wakes the waiter without a signal, so that it looks at its state again (a timer, a stopped loop). */
@@ -80,11 +120,23 @@ public final class Readiness {
     /** Wakes the waiter for good: every later {@link #await} returns at once. Idempotent, any thread. */
     public void close() {
         closed = true;
-        unparkWaiter();
+        if (!runCallback()) {
+            unparkWaiter();
+        }
     }
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /** Runs a handed-over callback once, if there is one; whether it did. */
+    private boolean runCallback() {
+        Runnable r = callback;
+        if (r == null || !CALLBACK.compareAndSet(this, r, null)) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     private void unparkWaiter() {

@@ -38,6 +38,44 @@ public interface Transport {
     void write(ByteBuffer[] buffers) throws IOException;
 
     /**
+     * Whether {@link #writeNow} works: then the thread that queues a frame writes it itself when
+     * nobody else is writing, and a writer thread is needed only for what the socket did not take.
+     */
+    default boolean writesWithoutWaiting() {
+        return false;
+    }
+
+    /**
+     * Writes, in order, as many bytes of {@code buffers[offset .. offset+length)} as the transport
+     * takes now, without waiting; any thread, one writer at a time (like {@link #write}).
+     *
+     * @return the number of bytes written, possibly 0
+     * @throws UnsupportedOperationException unless {@link #writesWithoutWaiting()}
+     */
+    default long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("this transport cannot write without waiting");
+    }
+
+    /** Whether {@link #onReadable} can work: then an idle connection's reader gives its thread up. */
+    default boolean canHandOverReads() {
+        return false;
+    }
+
+    /**
+     * Instead of a thread parked in {@link #awaitReadable}: the next time {@link #read} may return
+     * data or end of stream (the transport closed included), the transport runs {@code onReadable}
+     * once, on a thread of its own that must not be blocked (the engine only starts its reader
+     * there). The engine calls it from its reader thread, at a frame boundary, when the connection
+     * has been idle for a while; the thread then ends, so an idle connection holds none.
+     *
+     * @return false when the transport cannot do this (the default) or when input may already be
+     *         there: the caller then reads or waits as before, and {@code onReadable} never runs
+     */
+    default boolean onReadable(Runnable onReadable) {
+        return false;
+    }
+
+    /**
      * Half-closes: sends FIN after what was written, while reading goes on. Used after failing a
      * connection so the peer gets our close frame and the unread bytes it is still sending do
      * not make the kernel reset the connection. The default closes altogether.

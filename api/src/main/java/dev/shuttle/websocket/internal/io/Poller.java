@@ -1,6 +1,8 @@
 package dev.shuttle.websocket.internal.io;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -8,8 +10,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -21,8 +21,8 @@ import dev.shuttle.websocket.spi.Readiness;
  * socket is readable (or writable) without holding a buffer and without a blocking read.
  * <p>
  * A few platform daemon threads each own a {@link Selector}. Only that thread touches its
- * selector's keys: other threads post a {@link Channel} to the loop's queue and call
- * {@code wakeup()}. When a key is ready, the loop removes the ready operations from its interest
+ * selector's keys: other threads push a {@link Channel} on the loop's stack and call
+ * {@code wakeup()} only when the loop sleeps in {@code select}. When a key is ready, the loop removes the ready operations from its interest
  * set (one-shot, so an unread socket does not spin the loop) and unparks the thread waiting for
  * them; that thread arms the interest again the next time it has to wait.
  */
@@ -87,15 +87,27 @@ public final class Poller implements AutoCloseable {
      * contract), each through its own {@link Readiness}; the loop signals them.
      */
     public static final class Channel {
+        private static final VarHandle PENDING;
+
+        static {
+            try {
+                PENDING = MethodHandles.lookup().findVarHandle(Channel.class, "pending", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Loop loop;
         private final SelectableChannel channel;
         /** Owned by the loop thread. */
         private SelectionKey key;
         /** Operations to add to the interest set at the loop's next turn; non-zero while queued. */
-        private final AtomicInteger pending = new AtomicInteger();
-        /** The waiters of OP_READ and OP_WRITE. */
+        private volatile int pending;
+        /** The next channel in the loop's stack of pending ones; written by the pusher, read by the loop. */
+        private Channel nextPending;
+        /** The waiters of OP_READ and OP_WRITE; the writer's only once a write had to wait. */
         private final Readiness reader = new Readiness();
-        private final Readiness writer = new Readiness();
+        private volatile Readiness writer;
         private volatile boolean closed;
 
         private Channel(Loop loop, SelectableChannel channel) {
@@ -113,7 +125,7 @@ public final class Poller implements AutoCloseable {
          * @throws IOException when the poller has stopped, so nothing would ever wake the caller
          */
         public boolean await(int op, long timeoutNanos, boolean once) throws IOException {
-            Readiness waiter = op == SelectionKey.OP_READ ? reader : writer;
+            Readiness waiter = op == SelectionKey.OP_READ ? reader : writer();
             // Interest is one-shot: only readiness seen after this arming counts.
             waiter.clear();
             arm(op);
@@ -141,15 +153,46 @@ public final class Poller implements AutoCloseable {
         public void close() {
             closed = true;
             reader.close();
-            writer.close();
+            Readiness w = writer;
+            if (w != null) {
+                w.close();
+            }
             loop.selector.wakeup();
         }
 
-        private void arm(int op) {
-            if (pending.getAndUpdate(p -> p | op) == 0) {
-                loop.queue.offer(this);
+        /**
+         * Instead of waiting for OP_READ: runs {@code onReadable} (on the loop thread, or on the
+         * closing thread) when the channel is readable or closed. False, with nothing installed,
+         * when readiness is already there (the caller reads) or the poller has stopped.
+         */
+        public boolean handOverRead(Runnable onReadable) {
+            if (loop.closed || !reader.handOver(onReadable)) {
+                return false;
             }
-            loop.selector.wakeup();
+            arm(SelectionKey.OP_READ); // usually armed already by the last wait; arming twice is harmless
+            return true;
+        }
+
+        private Readiness writer() {
+            Readiness w = writer;
+            if (w == null) {
+                // Only the current writer waits for OP_WRITE (one at a time), so no race creates two.
+                writer = w = new Readiness();
+                if (closed) {
+                    w.close();
+                }
+            }
+            return w;
+        }
+
+        private void arm(int op) {
+            int before;
+            do {
+                before = pending;
+            } while ((before & op) != op && !PENDING.compareAndSet(this, before, before | op));
+            if (before == 0) {
+                loop.push(this);
+            }
         }
 
         /** Loop thread: readiness arrived (or the channel died: then wake everyone). */
@@ -157,14 +200,19 @@ public final class Poller implements AutoCloseable {
             if ((ops & SelectionKey.OP_READ) != 0) {
                 reader.signal();
             }
-            if ((ops & SelectionKey.OP_WRITE) != 0) {
-                writer.signal();
+            Readiness w = writer;
+            if ((ops & SelectionKey.OP_WRITE) != 0 && w != null) {
+                w.signal();
             }
         }
 
-        /** Wakes a waiter without a signal, so that it looks again (the loop stopped). */
-        private static void unpark(Readiness waiter) {
-            waiter.wake();
+        /** Wakes the waiters without a signal, so that they look again (the loop stopped). */
+        private void unparkAll() {
+            reader.wake();
+            Readiness w = writer;
+            if (w != null) {
+                w.wake();
+            }
         }
     }
 
@@ -179,8 +227,25 @@ public final class Poller implements AutoCloseable {
         private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
         private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+        private static final VarHandle HEAD;
+
+        static {
+            try {
+                HEAD = MethodHandles.lookup().findVarHandle(Loop.class, "head", Channel.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Selector selector;
-        private final Queue<Channel> queue = new ConcurrentLinkedQueue<>();
+        /** Channels with interest to add: an intrusive stack (no node per arming), taken whole by the loop. */
+        private volatile Channel head;
+        /**
+         * False only while the loop is in (or about to enter) a blocking select: an arming then
+         * has to wake it. While it is awake it applies what is pushed before selecting again, so
+         * under load most armings cost no wakeup (a syscall) at all.
+         */
+        private volatile boolean awake = true;
         private volatile boolean closed;
         private Thread thread;
 
@@ -211,13 +276,41 @@ public final class Poller implements AutoCloseable {
             }
         }
 
-        private void turn() throws IOException {
-            for (Channel c; (c = queue.poll()) != null; ) {
-                apply(c);
+        /** Any thread: queues a channel whose pending interest was zero. */
+        void push(Channel c) {
+            Channel h;
+            do {
+                h = head;
+                c.nextPending = h;
+            } while (!HEAD.compareAndSet(this, h, c));
+            // Dekker with turn(): we pushed, then read awake; it cleared awake, then reads head.
+            if (h == null && !awake) {
+                selector.wakeup();
             }
-            // Blocks until a key is ready or wakeup(); cancelled keys are flushed here too,
-            // which is what finally closes the socket of a channel closed while registered.
-            selector.select(this::ready);
+        }
+
+        private void turn() throws IOException {
+            applyPending();
+            awake = false;
+            if (head != null) {
+                awake = true;
+                selector.selectNow(this::ready);
+            } else {
+                // Blocks until a key is ready or wakeup(); cancelled keys are flushed here too,
+                // which is what finally closes the socket of a channel closed while registered.
+                selector.select(this::ready);
+                awake = true;
+            }
+        }
+
+        private void applyPending() {
+            Channel c = (Channel) HEAD.getAndSet(this, null);
+            while (c != null) {
+                Channel next = c.nextPending; // read before apply: once pending is 0 it may be pushed again
+                c.nextPending = null;
+                apply(c);
+                c = next;
+            }
         }
 
         /** Wakes every waiter, who then sees the loop closed and fails; closes the selector. */
@@ -226,8 +319,8 @@ public final class Poller implements AutoCloseable {
                 if (selector.isOpen()) {
                     for (SelectionKey key : selector.keys()) {
                         Channel c = (Channel) key.attachment();
-                        Channel.unpark(c.reader);
-                        Channel.unpark(c.writer);
+                        c.unparkAll();
+                        c.reader.close(); // a handed-over reader callback runs and finds the channel dead
                     }
                 }
                 selector.close();
@@ -236,14 +329,16 @@ public final class Poller implements AutoCloseable {
             }
             // Waiters whose wait was armed but never served would otherwise park until their
             // timeout; unparked, they see the loop closed and fail.
-            for (Channel c; (c = queue.poll()) != null; ) {
-                Channel.unpark(c.reader);
-                Channel.unpark(c.writer);
+            Channel c = (Channel) HEAD.getAndSet(this, null);
+            while (c != null) {
+                c.unparkAll();
+                c.reader.close();
+                c = c.nextPending;
             }
         }
 
         private void apply(Channel c) {
-            int ops = c.pending.getAndSet(0);
+            int ops = (int) Channel.PENDING.getAndSet(c, 0);
             if (ops == 0) {
                 return;
             }

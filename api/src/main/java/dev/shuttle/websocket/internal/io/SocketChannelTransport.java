@@ -14,8 +14,8 @@ import dev.shuttle.websocket.spi.Transport;
 /**
  * A {@link Transport} over a non-blocking {@link SocketChannel}: an accepted socket of the
  * built-in listener, or a client's ws:// connection. Waiting is done by parking on a
- * {@link Poller}, so an idle connection costs a parked virtual thread and a selection key, and no
- * read buffer.
+ * {@link Poller}, or by handing a callback to it ({@link #onReadable}), so an idle connection
+ * costs a selection key and no thread and no read buffer.
  * <p>
  * Threads: reads (and {@link #unread}) from one thread at a time, first the handshake thread,
  * then the engine's reader; writes from one thread at a time; {@link #close()} from any thread.
@@ -85,6 +85,32 @@ public final class SocketChannelTransport implements PushbackTransport {
     @Override
     public void write(ByteBuffer[] buffers) throws IOException {
         write(buffers, 0);
+    }
+
+    @Override
+    public boolean writesWithoutWaiting() {
+        return true;
+    }
+
+    @Override
+    public long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        return length == 1 ? channel.write(buffers[offset]) : channel.write(buffers, offset, length);
+    }
+
+    @Override
+    public boolean canHandOverReads() {
+        return true;
+    }
+
+    @Override
+    public boolean onReadable(Runnable onReadable) {
+        if ((pending != null && pending.hasRemaining()) || closed.get()) {
+            return false;
+        }
+        return poll.handOverRead(onReadable);
     }
 
     /**

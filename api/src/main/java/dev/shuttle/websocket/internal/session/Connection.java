@@ -406,6 +406,20 @@ public class Connection implements WebSocket {
         reader.wake();
     }
 
+    Reader reader() {
+        return reader;
+    }
+
+    /** Timers: whether an idle reader may give its thread up (the transport runs it again when bytes arrive). */
+    boolean transportHandsOverReads() {
+        return transport.canHandOverReads();
+    }
+
+    /** Reader: a new thread took over after a retirement. */
+    void readerResumed() {
+        timers.readerResumed(System.nanoTime());
+    }
+
     /** Reader: bytes arrived (the idle timer's reference point). */
     void onBytesRead() {
         timers.onRead(System.nanoTime());

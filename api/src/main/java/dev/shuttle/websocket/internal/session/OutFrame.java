@@ -4,12 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * One encoded frame in a connection's outbound queue, with a small descriptor of what it is, so
- * the drainer and the overflow policy decide from the descriptor and never re-read the bytes.
- *
- * @param bytes the encoded frame, header included (a client's with a zero mask key the drainer fills in)
- * @param flags what the frame is: {@link #FIRST}, {@link #LAST}, {@link #COMPRESS}, {@link #CONTROL}, {@link #AUTO_PING}, {@link #CLOSE}
+ * the drainer and the overflow policy decide from the descriptor and never re-read the bytes. It
+ * is its own queue node ({@link #next}, see {@link Lane}): queueing a frame allocates nothing more.
  */
-record OutFrame(ByteBuffer bytes, int flags) {
+final class OutFrame {
     /** A data frame that starts a message (TEXT or BINARY opcode). */
     static final int FIRST = 1;
     /** A data frame with FIN: the message ends with it. */
@@ -23,9 +21,28 @@ record OutFrame(ByteBuffer bytes, int flags) {
     /** Our close frame: nothing is written after it. */
     static final int CLOSE = 32;
 
+    /** The encoded frame, header included (a client's with a zero mask key the drainer fills in). */
+    private final ByteBuffer bytes;
+    private final int flags;
+    /** The next frame in its {@link Lane}; written before the frame is published. */
+    OutFrame next;
+
+    OutFrame(ByteBuffer bytes, int flags) {
+        this.bytes = bytes;
+        this.flags = flags;
+    }
+
     /** Descriptor flags of a data frame from its FIN bit and opcode. */
     static int dataFlags(boolean fin, int opcode) {
         return (opcode != 0 ? FIRST : 0) | (fin ? LAST : 0);
+    }
+
+    ByteBuffer bytes() {
+        return bytes;
+    }
+
+    int flags() {
+        return flags;
     }
 
     boolean is(int flag) {

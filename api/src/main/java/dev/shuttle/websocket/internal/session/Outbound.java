@@ -1,11 +1,9 @@
 package dev.shuttle.websocket.internal.session;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,12 +17,19 @@ import dev.shuttle.websocket.spi.Transport;
 /**
  * The outbound side of one connection: many producers, one writer at a time.
  * <p>
- * Producers only offer encoded frames ({@link OutFrame}: the bytes and a descriptor) to
- * lock-free queues and, if nobody is draining, start a drainer (a virtual thread); the flag
- * {@link #draining} makes sure exactly one runs. The drainer takes everything queued and writes
- * it with one gathering write per batch, deciding from each frame's descriptor alone. Pings,
- * pongs and the urgent close go to their own lane and overtake queued data, also between the
- * fragments of a message in progress (RFC 6455 §5.4 allows control frames there), so a pong
+ * Producers offer encoded frames ({@link OutFrame}: the bytes and a descriptor) to lock-free
+ * {@link Lane}s; the flag {@link #draining} makes sure exactly one thread writes. When nobody is
+ * writing, the producer itself takes everything queued and writes it with a non-blocking
+ * gathering write ({@link Transport#writeNow}); only what the socket does not take goes to a
+ * drainer virtual thread, which waits for the socket and goes on until the lanes are empty. So a
+ * reader answering its peer writes its answer on its own thread, with no thread hop and no
+ * thread start. A reader working through frames that already arrived defers this to the end of
+ * its batch ({@link Reader#deferFlush}), so its answers, and what it sends to other connections,
+ * go out together in one write each. Transports that cannot write without waiting get a drainer
+ * thread per burst, as before.
+ * <p>
+ * Pings, pongs and the urgent close go to their own lane and overtake queued data, also between
+ * the fragments of a message in progress (RFC 6455 §5.4 allows control frames there), so a pong
  * answers a ping whatever the application is streaming. Our normal close frame travels in the
  * data lane, after what the user queued before it; nothing is written after a close.
  * <p>
@@ -35,12 +40,10 @@ import dev.shuttle.websocket.spi.Transport;
  * always queued (the application streams them; it chose their size). A frame larger than the
  * whole limit is still accepted into an empty queue, otherwise it could never be sent.
  * <p>
- * A write in progress is visible through {@link #writingSince()}: the connection's timers close
- * a peer that takes no bytes for {@link Options#writeStallTimeout()}.
+ * A blocking write in progress is visible through {@link #writingSince()}: the connection's
+ * timers close a peer that takes no bytes for {@link Options#writeStallTimeout()}.
  */
 final class Outbound {
-    /** Buffers per gathering write; more than enough to coalesce a burst of small messages. */
-    private static final int MAX_BATCH = 64;
     /**
      * Pings and pongs waiting to be written. Beyond this a peer is flooding us with pings it does
      * not read the answers to; further pongs are dropped (RFC 6455 §5.5.3 lets an endpoint answer
@@ -48,16 +51,11 @@ final class Outbound {
      */
     static final int MAX_QUEUED_CONTROL_BYTES = 64 * 1024;
     /**
-     * What one queued frame costs beyond its bytes (its descriptor, buffer object, array header
-     * and queue node), charged against {@link Options#maxQueuedBytes()} so that a flood of tiny
+     * What one queued frame costs beyond its bytes (its descriptor and buffer objects and the
+     * array header), charged against {@link Options#maxQueuedBytes()} so that a flood of tiny
      * messages is bounded by real memory, not by a fraction of it.
      */
     static final int FRAME_OVERHEAD = 112;
-    /**
-     * Bytes per gathering write (a single larger frame goes alone), so one batch does not hold
-     * the socket for long and a write that makes no progress is a stall, not a big batch.
-     */
-    private static final long MAX_BATCH_BYTES = 256 * 1024;
 
     /** Producer side of the per-message decision: no fragmented message open. */
     private static final int NO_MESSAGE = 0;
@@ -66,27 +64,45 @@ final class Outbound {
     /** The open fragmented message was dropped: its continuations are dropped too. */
     private static final int DROPPING = 2;
 
+    private static final VarHandle QUEUED;
+    private static final VarHandle QUEUED_CONTROL;
+    private static final VarHandle DRAINING;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUED = l.findVarHandle(Outbound.class, "queuedBytes", long.class);
+            QUEUED_CONTROL = l.findVarHandle(Outbound.class, "queuedControlBytes", long.class);
+            DRAINING = l.findVarHandle(Outbound.class, "draining", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Connection owner;
     private final Transport transport;
+    /** The transport takes non-blocking writes: producers write themselves. */
+    private final boolean writesInline;
     private final long maxQueuedBytes;
     private final OverflowPolicy policy;
     private final long blockTimeoutNanos;
-    /** Client frames carry a mask; the drainer picks the key and masks just before writing. */
+    /** Client frames carry a mask; the writer picks the key and masks just before writing. */
     private final MaskKeys maskKeys;
     /**
-     * permessage-deflate with context takeover on our side, else null: the drainer compresses
+     * permessage-deflate with context takeover on our side, else null: the writer compresses
      * the frames marked {@link OutFrame#COMPRESS}, here, in wire order (see {@link OutgoingFrames}).
      */
     private final PerMessageDeflate deflateInOrder;
 
-    private final ConcurrentLinkedQueue<OutFrame> data = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<OutFrame> control = new ConcurrentLinkedQueue<>();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    private final AtomicLong queuedControlBytes = new AtomicLong();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Lane data = new Lane();
+    private final Lane control = new Lane();
+    private volatile long queuedBytes;
+    private volatile long queuedControlBytes;
+    /** Someone holds the right to write (and to consume the lanes). */
+    private volatile boolean draining;
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
     private volatile boolean finished;
-    /** When the write in progress started (System.nanoTime), 0 while none is: the write-stall timer reads it. */
+    /** When the blocking write in progress started (System.nanoTime), 0 while none is: the write-stall timer reads it. */
     private volatile long writingSince;
     /**
      * The fragmented message being written, one of {@link #NO_MESSAGE}, {@link #ADMITTED},
@@ -94,7 +110,8 @@ final class Outbound {
      * application's contract for {@code writeFrame}), so a volatile suffices.
      */
     private volatile int openMessage;
-    private final Runnable drainTask = this::drain;
+    /** The reader that will flush this queue at the end of its batch, if one will ({@link Reader#deferFlush}). */
+    volatile Reader deferredBy;
 
     // BLOCK policy only (null otherwise, to keep idle connections small): producers waiting for
     // room. The lock is never held across I/O.
@@ -105,6 +122,7 @@ final class Outbound {
     Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
         this.owner = owner;
         this.transport = transport;
+        this.writesInline = transport.writesWithoutWaiting();
         this.maxQueuedBytes = options.maxQueuedBytes();
         this.policy = options.overflowPolicy();
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
@@ -115,7 +133,7 @@ final class Outbound {
     }
 
     long queuedBytes() {
-        return queuedBytes.get();
+        return queuedBytes;
     }
 
     /** Queues a data frame (a whole message or one fragment) under the overflow policy, decided per message. */
@@ -137,7 +155,7 @@ final class Outbound {
             if (last) {
                 openMessage = NO_MESSAGE;
             }
-            queuedBytes.addAndGet(size);
+            QUEUED.getAndAdd(this, (long) size);
             return enqueue(frame);
         }
         if (!reserve(size)) {
@@ -179,7 +197,7 @@ final class Outbound {
     }
 
     private SendResult enqueue(OutFrame frame) {
-        data.offer(frame);
+        data.push(frame);
         signal();
         return SendResult.QUEUED;
     }
@@ -189,12 +207,12 @@ final class Outbound {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
-        int size = frame.size();
-        if (queuedControlBytes.addAndGet(size) > MAX_QUEUED_CONTROL_BYTES) {
-            queuedControlBytes.addAndGet(-size);
+        long size = frame.size();
+        if ((long) QUEUED_CONTROL.getAndAdd(this, size) + size > MAX_QUEUED_CONTROL_BYTES) {
+            QUEUED_CONTROL.getAndAdd(this, -size);
             return SendResult.DROPPED;
         }
-        control.offer(frame);
+        control.push(frame);
         signal();
         return SendResult.QUEUED;
     }
@@ -205,12 +223,12 @@ final class Outbound {
      */
     void offerClose(OutFrame frame, boolean urgent) {
         if (urgent) {
-            discardData();
-            queuedControlBytes.addAndGet(frame.size());
-            control.offer(frame);
+            discardPushedData();
+            QUEUED_CONTROL.getAndAdd(this, (long) frame.size());
+            control.push(frame);
         } else {
-            queuedBytes.addAndGet(frame.size() + FRAME_OVERHEAD);
-            data.offer(frame);
+            QUEUED.getAndAdd(this, (long) frame.size() + FRAME_OVERHEAD);
+            data.push(frame);
         }
         signal();
     }
@@ -220,7 +238,7 @@ final class Outbound {
         return finished;
     }
 
-    /** When the write in progress started ({@link System#nanoTime()}), or 0 when the drainer is not inside a write. */
+    /** When the blocking write in progress started ({@link System#nanoTime()}), or 0 when none is. */
     long writingSince() {
         return writingSince;
     }
@@ -228,24 +246,33 @@ final class Outbound {
     /** The connection is gone: drop everything and release waiting producers. */
     void shutdown() {
         finished = true;
-        discardData();
-        control.clear();
+        discardPushedData();
+        control.clearPushed();
         wakeWaiters();
+    }
+
+    /** The end of a reader's batch: writes what it deferred, unless someone is writing already. */
+    void flush() {
+        if (!draining && (data.hasPushed() || control.hasPushed()) && DRAINING.compareAndSet(this, false, true)) {
+            drainHere();
+        }
     }
 
     private boolean reserve(int size) {
         while (true) {
-            long q = queuedBytes.get();
+            long q = queuedBytes;
             if (q > 0 && q + size > maxQueuedBytes) {
                 return false;
             }
-            if (queuedBytes.compareAndSet(q, q + size)) {
+            if (QUEUED.compareAndSet(this, q, q + size)) {
                 return true;
             }
         }
     }
 
     private boolean awaitRoom(int size) {
+        // What this thread deferred may be what fills the queue: it must go out before we wait.
+        Reader.flushDeferredOfThisThread();
         long nanos = blockTimeoutNanos;
         roomLock.lock();
         try {
@@ -278,101 +305,186 @@ final class Outbound {
     }
 
     private void signal() {
-        if (!draining.get() && draining.compareAndSet(false, true)) {
-            Thread.startVirtualThread(drainTask);
+        if (draining) {
+            return; // the writer will see the frame before it lets go of the flag
+        }
+        if (writesInline) {
+            if (Reader.deferFlush(this) || !DRAINING.compareAndSet(this, false, true)) {
+                return;
+            }
+            drainHere();
+        } else if (DRAINING.compareAndSet(this, false, true)) {
+            startDrainer(null);
         }
     }
 
-    private void drain() {
-        // Per burst rather than per connection: an idle connection then holds no batch array.
-        ByteBuffer[] batch = new ByteBuffer[MAX_BATCH];
+    /** The calling thread holds the flag: writes what the socket takes now; the rest goes to a drainer thread. */
+    private void drainHere() {
+        Batch b = Batch.ofThisThread();
+        b.inUse = true;
         try {
-            while (true) {
-                if (finished) {
-                    return; // draining stays set: no drainer will start again
-                }
-                int n = 0;
-                long bytes = 0;
-                long dataBytes = 0;
-                long controlBytes = 0;
-                boolean closeInBatch = false;
-                boolean autoPing = false;
-                OutFrame f;
-                // Control frames first, whether or not a fragmented message is open (§5.4).
-                while (n < MAX_BATCH && (f = control.poll()) != null) {
-                    batch[n++] = f.bytes();
-                    bytes += f.size();
-                    controlBytes += f.size();
-                    autoPing |= f.is(OutFrame.AUTO_PING);
-                    if (f.is(OutFrame.CLOSE)) {
-                        closeInBatch = true;
-                        break;
-                    }
-                }
-                while (!closeInBatch && n < MAX_BATCH && (n == 0 || bytes < MAX_BATCH_BYTES) && (f = data.poll()) != null) {
-                    ByteBuffer b = f.bytes();
-                    if (f.is(OutFrame.COMPRESS)) {
-                        b = deflateInOrder.compressQueued(b);
-                    }
-                    batch[n++] = b;
-                    bytes += b.remaining();
-                    dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
-                    closeInBatch = f.is(OutFrame.CLOSE);
-                    if (!control.isEmpty()) {
-                        break; // a pong or the urgent close arrived: it goes in the next batch, first
-                    }
-                }
-                if (n == 0) {
-                    // Hand over, then look again: a producer may have queued after our last poll
-                    // and seen the flag still set.
-                    draining.set(false);
-                    boolean work = !data.isEmpty() || !control.isEmpty();
-                    if (!work || !draining.compareAndSet(false, true)) {
+            while (!finished) {
+                if (!collect(b)) {
+                    if (letGo()) {
                         return;
                     }
                     continue;
                 }
-                if (maskKeys != null) {
-                    for (int i = 0; i < n; i++) {
-                        mask(batch[i]);
-                    }
-                }
-                long now = System.nanoTime();
-                if (autoPing) {
-                    owner.pingWritten(now);
-                }
-                writingSince = now;
-                try {
-                    transport.write(n == MAX_BATCH ? batch : Arrays.copyOf(batch, n));
-                } finally {
-                    writingSince = 0;
-                }
-                Arrays.fill(batch, 0, n, null); // written: let the frames go
-                queuedBytes.addAndGet(-dataBytes);
-                queuedControlBytes.addAndGet(-controlBytes);
-                wakeWaiters();
-                if (closeInBatch) {
-                    finished = true;
-                    discardData();
-                    control.clear();
-                    owner.onCloseWritten();
+                long w;
+                do {
+                    w = transport.writeNow(b.buffers, b.first, b.count - b.first);
+                } while (!b.written() && w > 0);
+                if (!b.written()) {
+                    startDrainer(b.rest());
                     return;
                 }
+                if (written(b)) {
+                    return;
+                }
+                b.clear();
             }
         } catch (Throwable e) {
-            // Whatever went wrong (the socket, a bug, out of memory), this connection's output is
-            // over; the connection fails and the frames it held are let go.
-            finished = true;
-            discardData();
-            control.clear();
-            wakeWaiters();
-            owner.onWriteFailed(e);
+            failed(e);
+        } finally {
+            b.clear();
+            b.inUse = false;
         }
     }
 
+    private void startDrainer(Batch unwritten) {
+        try {
+            Thread.startVirtualThread(() -> drain(unwritten));
+        } catch (Throwable e) {
+            failed(e);
+        }
+    }
+
+    /** The drainer thread: the unwritten part of a batch first, then everything queued, waiting for the socket as needed. */
+    private void drain(Batch unwritten) {
+        Batch b = unwritten != null ? unwritten : new Batch();
+        try {
+            if (unwritten != null) {
+                writeBlocking(b);
+                if (written(b)) {
+                    return;
+                }
+                b = new Batch();
+            }
+            while (!finished) {
+                if (!collect(b)) {
+                    if (letGo()) {
+                        return;
+                    }
+                    continue;
+                }
+                writeBlocking(b);
+                if (written(b)) {
+                    return;
+                }
+                b.clear();
+            }
+            // finished: draining stays set, no writer will start again
+        } catch (Throwable e) {
+            failed(e);
+        }
+    }
+
+    private void writeBlocking(Batch b) throws IOException {
+        writingSince = System.nanoTime();
+        try {
+            transport.write(b.unwritten());
+        } finally {
+            writingSince = 0;
+        }
+    }
+
+    /**
+     * Nothing left to take: lets go of the flag, then looks again, since a producer may have
+     * queued after our last look and seen the flag still set. True when this writer is done.
+     */
+    private boolean letGo() {
+        draining = false;
+        boolean work = data.hasPushed() || control.hasPushed();
+        return !work || !DRAINING.compareAndSet(this, false, true);
+    }
+
+    /**
+     * Takes the next batch from the lanes (control frames first, whether or not a fragmented
+     * message is open, §5.4), compresses and masks it; false when both lanes are empty.
+     */
+    private boolean collect(Batch b) {
+        OutFrame f;
+        while (!b.isFull() && (f = control.poll()) != null) {
+            b.add(f.bytes());
+            b.controlBytes += f.size();
+            b.autoPing |= f.is(OutFrame.AUTO_PING);
+            if (f.is(OutFrame.CLOSE)) {
+                b.close = true;
+                break;
+            }
+        }
+        while (!b.close && !b.isFull() && (b.count == 0 || b.bytes < Batch.MAX_BYTES) && (f = data.poll()) != null) {
+            ByteBuffer bytes = f.bytes();
+            if (f.is(OutFrame.COMPRESS)) {
+                bytes = deflateInOrder.compressQueued(bytes);
+            }
+            b.add(bytes);
+            b.dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
+            b.close = f.is(OutFrame.CLOSE);
+            if (control.hasPushed()) {
+                break; // a pong or the urgent close arrived: it goes in the next batch, first
+            }
+        }
+        if (b.count == 0) {
+            return false;
+        }
+        if (maskKeys != null) {
+            for (int i = 0; i < b.count; i++) {
+                mask(b.buffers[i]);
+            }
+        }
+        if (b.autoPing) {
+            owner.pingWritten(System.nanoTime());
+        }
+        return true;
+    }
+
+    /** A batch is on the wire: gives back its room; true when it carried our close (nothing more goes out). */
+    private boolean written(Batch b) {
+        QUEUED.getAndAdd(this, -b.dataBytes);
+        QUEUED_CONTROL.getAndAdd(this, -b.controlBytes);
+        wakeWaiters();
+        if (!b.close) {
+            return false;
+        }
+        finished = true;
+        discardData();
+        owner.onCloseWritten();
+        return true;
+    }
+
+    /**
+     * Whatever went wrong (the socket, a bug, out of memory), this connection's output is over;
+     * the connection fails and the frames it held are let go. The flag stays set.
+     */
+    private void failed(Throwable e) {
+        finished = true;
+        discardData();
+        wakeWaiters();
+        owner.onWriteFailed(e);
+    }
+
+    /** The flag holder: drops every queued frame. */
     private void discardData() {
         data.clear();
-        queuedBytes.set(0);
+        control.clear();
+        queuedBytes = 0;
+    }
+
+    /** Any thread: drops the data frames not yet taken by the writer. */
+    private void discardPushedData() {
+        data.clearPushed();
+        queuedBytes = 0;
     }
 
     /** Fills in the mask key that the producer left as zeros and masks the payload in place (RFC 6455 §5.3). */

@@ -51,6 +51,15 @@ final class Reader implements Runnable {
         }
     };
 
+    /** readMore: bytes arrived. */
+    private static final int DATA = 1;
+    /** readMore: end of stream. */
+    private static final int END = -1;
+    /** readMore: the thread handed the wait to the transport and must end now, touching nothing. */
+    private static final int RETIRED = 0;
+    /** The reader whose callbacks the current thread runs: where writes may defer their flush. */
+    private static final ThreadLocal<Reader> CURRENT = new ThreadLocal<>();
+
     private final Connection c;
     private final WebSocketHandler handler;
     private final FrameParser parser;
@@ -58,9 +67,25 @@ final class Reader implements Runnable {
     private final boolean wantsFrames;
     private final long maxMessageSize;
     private volatile Thread thread;
+    /** onOpen has run: a resumed thread goes straight to the frames. */
+    private boolean opened;
+    /** Parked for bytes at a frame boundary, where the thread may retire; the timers read it. */
+    private volatile boolean waiting;
+    /** The timers found the connection idle: the thread should hand the wait over and end. */
+    private volatile boolean retireRequested;
+    /** No thread: the transport starts one when bytes arrive ({@link Transport#onReadable}). */
+    private volatile boolean retired;
 
     /** The last read returned bytes: the next one would follow without the reader having waited. */
     private boolean readWithoutWaiting;
+    /**
+     * The frame being dispatched has more bytes behind it in the buffer: writes from its callbacks
+     * wait for the end of the batch ({@link #deferFlush}), so they go out together.
+     */
+    private boolean batching;
+    /** Queues whose flush was deferred to the end of this batch (their own and others'), or null. */
+    private Outbound[] deferred;
+    private int deferredCount;
     /** The borrowed buffer in read mode (position..limit = unparsed bytes), or null while waiting. */
     private ByteBuffer buf;
     /** Unparsed bytes (part of a frame header) kept while the buffer is given back, else null. */
@@ -92,21 +117,110 @@ final class Reader implements Runnable {
         }
     }
 
+    /** Timers: whether the reader waits for bytes at a frame boundary (it may retire), or has no thread at all. */
+    boolean isWaiting() {
+        return waiting;
+    }
+
+    boolean isRetired() {
+        return retired;
+    }
+
+    /** Timers: the connection has been idle long enough; a waiting reader hands its wait over and ends. */
+    void requestRetire() {
+        retireRequested = true;
+        if (waiting) {
+            wake();
+        }
+    }
+
+    /**
+     * A write from the current thread would flush {@code o} now: if that thread is a reader in the
+     * middle of a batch, it flushes {@code o} at the end of the batch instead, and this says true.
+     */
+    static boolean deferFlush(Outbound o) {
+        Reader r = CURRENT.get();
+        if (r == null || !r.batching) {
+            return false;
+        }
+        if (o.deferredBy != r) {
+            o.deferredBy = r;
+            if (r.deferred == null) {
+                r.deferred = new Outbound[8];
+            } else if (r.deferredCount == r.deferred.length) {
+                r.deferred = Arrays.copyOf(r.deferred, r.deferredCount * 2);
+            }
+            r.deferred[r.deferredCount++] = o;
+        }
+        return true;
+    }
+
+    /** Before the current thread waits (for room in a queue, say): what its reader deferred goes out first. */
+    static void flushDeferredOfThisThread() {
+        Reader r = CURRENT.get();
+        if (r != null) {
+            r.flushDeferred();
+        }
+    }
+
+    private void flushDeferred() {
+        boolean wasBatching = batching;
+        batching = false;
+        for (int i = 0; i < deferredCount; i++) {
+            Outbound o = deferred[i];
+            deferred[i] = null;
+            o.deferredBy = null;
+            o.flush();
+        }
+        deferredCount = 0;
+        if (deferred != null && deferred.length > 64) {
+            deferred = null; // a broadcast to many: do not keep the big array
+        }
+        batching = wasBatching;
+    }
+
     @Override
     public void run() {
         thread = Thread.currentThread();
+        CURRENT.set(this);
         Throwable readError = null;
         try {
-            if (callback(() -> handler.onOpen(c))) {
-                readFrames();
+            if (readAll()) {
+                return; // retired: another thread runs this reader when bytes arrive; touch nothing
             }
-            discardUntilEnd();
         } catch (IOException e) {
             readError = e;
         } catch (Throwable e) {
             SafeLog.log(LOG, System.Logger.Level.ERROR, "reader of " + c + " failed", e);
             readError = e;
-        } finally {
+        }
+        end(readError);
+    }
+
+    /** onOpen (or, on a resumed thread, straight on), the frames, then what follows the close; true when the thread retired. */
+    private boolean readAll() throws IOException {
+        if (opened) {
+            retired = false;
+            c.readerResumed();
+        } else {
+            opened = true;
+            if (!callback(() -> handler.onOpen(c))) {
+                discardUntilEnd();
+                return false;
+            }
+        }
+        if (readFrames()) {
+            return true;
+        }
+        discardUntilEnd();
+        return false;
+    }
+
+    /** The reader is done: memory back, our close frame out if the peer half-closed, then onClose. */
+    private void end(Throwable readError) {
+        try {
+            flushDeferred();
+            CURRENT.remove();
             releaseMemory();
             if (c.deflate != null) {
                 c.deflate.closeReceiver(); // reader-owned inflater: ended or back to the pool
@@ -114,22 +228,31 @@ final class Reader implements Runnable {
             if (readError == null || readError instanceof EOFException) {
                 c.awaitCloseWritten(); // the peer half-closed: our close frame still goes out
             }
+        } finally {
             c.terminate(readError);
         }
     }
 
-    /** Parses and dispatches frames until the peer's close frame or a failure. */
-    private void readFrames() throws IOException {
+    /**
+     * Parses and dispatches frames until the peer's close frame or a failure; true when the
+     * thread retired instead (idle at a frame boundary: the transport runs the reader again when
+     * bytes arrive).
+     */
+    private boolean readFrames() throws IOException {
         try {
             while (!c.closeState().wasCloseReceived()) {
                 if (buf == null || !parser.parseHeader(buf)) {
-                    if (!readMore()) {
+                    int r = fill(true);
+                    if (r == RETIRED) {
+                        return true;
+                    }
+                    if (r == END) {
                         throw new EOFException("end of stream without a close frame");
                     }
                     continue;
                 }
                 if (!onFrame()) {
-                    return;
+                    return false;
                 }
             }
         } catch (WebSocketException e) {
@@ -141,6 +264,7 @@ final class Reader implements Runnable {
             notifyError(e);
             c.fail(new WebSocketException(CloseCode.INTERNAL_ERROR, "out of memory", e));
         }
+        return false;
     }
 
     /**
@@ -161,6 +285,7 @@ final class Reader implements Runnable {
         if (opcode >= Opcode.CLOSE.code()) {
             byte[] payload = len == 0 ? EMPTY : new byte[len]; // at most 125 bytes (§5.5)
             readControlPayload(payload);
+            batching = buf.hasRemaining();
             if (wantsFrames && !callback(() -> handler.onFrame(c, new Frame(true, 0, Opcode.of(opcode), payload)))) {
                 return false;
             }
@@ -187,6 +312,7 @@ final class Reader implements Runnable {
         int frameStart = messageLength;
         // A message in one frame can need no more than the frame; a fragmented one up to the limit.
         appendPayload(len, first && fin ? len : maxMessageSize);
+        batching = buf != null && buf.hasRemaining();
         byte[] data = fin ? takeMessage() : null;
         if (wantsFrames && !frameSeen(fin, opcode, data != null && frameStart == 0 && len == data.length ? data
                 : Arrays.copyOfRange(data != null ? data : message, frameStart, frameStart + len))) {
@@ -226,6 +352,7 @@ final class Reader implements Runnable {
                 wireLength += n;
             }
         }
+        batching = buf != null && buf.hasRemaining();
         if (fin) {
             int before = deflate.inflatedLength();
             deflate.finishMessage();
@@ -349,12 +476,22 @@ final class Reader implements Runnable {
         return array == null ? new byte[size] : Arrays.copyOf(array, size);
     }
 
+    /** Reads at least one more byte (see {@link #fill}); false at end of stream. Never retires: used inside a frame. */
+    private boolean readMore() throws IOException {
+        return fill(false) == DATA;
+    }
+
     /**
      * Reads at least one more byte into the buffer (keeping the unparsed ones), waiting as long
-     * as needed; false at end of stream. While it waits it holds no buffer: the unparsed bytes,
-     * at most a partial frame header, wait in {@link #stash}.
+     * as needed: {@link #DATA}, or {@link #END} at end of stream. While it waits it holds no
+     * buffer: the unparsed bytes, at most a partial frame header, wait in {@link #stash}. At a
+     * frame boundary ({@code mayRetire}) an idle reader may instead hand the wait over to the
+     * transport and answer {@link #RETIRED}: its thread must then end at once.
      */
-    private boolean readMore() throws IOException {
+    private int fill(boolean mayRetire) throws IOException {
+        flushDeferred(); // the end of a batch: what its callbacks wrote goes out now
+        batching = false;
+        boolean yielded = false;
         while (true) {
             if (buf == null) {
                 buf = ReadBuffers.acquire();
@@ -374,20 +511,73 @@ final class Reader implements Runnable {
                 // flooding peer) would keep its carrier forever and starve the drainers it starts,
                 // and every other connection. Reading again without having waited, it steps aside.
                 Thread.yield();
+                yielded = true;
             }
             int n = c.transport.read(buf);
             buf.limit(buf.position()).position(0);
             if (n > 0) {
                 readWithoutWaiting = true;
                 c.onBytesRead();
-                return true;
+                return DATA;
             }
             if (n < 0) {
-                return false;
+                return END;
+            }
+            if (!yielded && readWithoutWaiting) {
+                // Read more before parking: let the other readers on this carrier run once; by
+                // then a peer in a request/response loop has often answered, and a read is much
+                // cheaper than a round through the poller.
+                yielded = true;
+                Thread.yield();
+                continue;
             }
             readWithoutWaiting = false;
             giveBufferBack();
-            c.transport.awaitReadable(0); // no deadline: the timers fire on their own thread
+            if (mayRetire && retireRequested && retire()) {
+                return RETIRED;
+            }
+            waiting = mayRetire;
+            try {
+                c.transport.awaitReadable(0); // no deadline: the timers fire on their own thread
+            } finally {
+                waiting = false;
+            }
+            if (mayRetire && retireRequested && retire()) {
+                return RETIRED;
+            }
+        }
+    }
+
+    /**
+     * Idle at a frame boundary, with no buffer: hands the wait to the transport, which starts a
+     * new thread for this reader when bytes arrive. True when it did; the caller's thread must
+     * then end without touching this reader again. False when bytes are already there (or the
+     * transport cannot): the caller reads on.
+     */
+    private boolean retire() {
+        retireRequested = false;
+        retired = true;
+        thread = null;
+        CURRENT.remove();
+        if (c.transport.onReadable(this::resume)) {
+            return true;
+        }
+        retired = false;
+        thread = Thread.currentThread();
+        CURRENT.set(this);
+        return false;
+    }
+
+    /** The transport's readiness callback after a retirement: a new virtual thread goes on reading. */
+    private void resume() {
+        try {
+            Thread.ofVirtual().name("shuttle-" + c.id()).start(this);
+        } catch (Throwable e) {
+            // No thread (out of memory): nobody would read or end this connection; drop it and end it here.
+            SafeLog.log(LOG, System.Logger.Level.ERROR, "resuming the reader of " + c + " failed", e);
+            retired = false;
+            c.transport.close();
+            end(e);
         }
     }
 

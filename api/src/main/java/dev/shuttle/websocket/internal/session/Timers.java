@@ -24,6 +24,8 @@ final class Timers extends TimerScheduler.Entry {
     private final long pongTimeout;
     private final long closeTimeout;
     private final long writeStallTimeout;
+    /** A reader idle this long at a frame boundary gives its thread up ({@link Reader#requestRetire}); 0 never. */
+    private final long retireAfter;
 
     private volatile long lastReadAt;
     /** The time our outstanding automatic ping carries (its payload), 0 when none is outstanding. */
@@ -41,7 +43,16 @@ final class Timers extends TimerScheduler.Entry {
         this.pongTimeout = nanos(c.options.pongTimeout());
         this.closeTimeout = nanos(c.options.closeTimeout());
         this.writeStallTimeout = nanos(c.options.writeStallTimeout());
+        this.retireAfter = c.transportHandsOverReads() ? READER_RETIRE_NANOS : 0;
     }
+
+    /**
+     * How long a reader waits for bytes on its own thread before handing the wait to the transport
+     * (system property {@code shuttle.reader.retireMillis}, default 1000). Shorter saves memory on
+     * connections that talk now and then; longer saves a thread start when they talk again.
+     */
+    static final long READER_RETIRE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Math.max(1, Long.getLong("shuttle.reader.retireMillis", 1000)));
 
     /** The connection is open: arms the first deadline. */
     void start(long now) {
@@ -57,6 +68,9 @@ final class Timers extends TimerScheduler.Entry {
         if (writeStallTimeout > 0) {
             first = Math.min(first, now + writeStallTimeout);
         }
+        if (retireAfter > 0) {
+            first = Math.min(first, now + retireAfter);
+        }
         if (first != Long.MAX_VALUE) {
             scheduler.schedule(this, first);
         }
@@ -65,6 +79,13 @@ final class Timers extends TimerScheduler.Entry {
     /** The connection has ended: its entry leaves the scheduler. */
     void stop() {
         scheduler.cancel(this);
+    }
+
+    /** A retired reader got a thread again: its next retirement is due after the next idle spell. */
+    void readerResumed(long now) {
+        if (retireAfter > 0) {
+            scheduler.scheduleNoLaterThan(this, now + retireAfter);
+        }
     }
 
     /** Bytes arrived: the connection is not idle. */
@@ -130,6 +151,16 @@ final class Timers extends TimerScheduler.Entry {
                 if (written != 0 && pongTimeout > 0) {
                     next = Math.min(next, written + pongTimeout);
                 }
+            }
+        }
+        if (retireAfter > 0 && !c.reader().isRetired()) {
+            Reader r = c.reader();
+            long last = lastReadAt;
+            if (r.isWaiting() && now - (last + retireAfter) >= 0) {
+                r.requestRetire();
+                next = Math.min(next, now + retireAfter); // should bytes come first, look again later
+            } else {
+                next = Math.min(next, (r.isWaiting() ? last : now) + retireAfter);
             }
         }
         if (writeStallTimeout > 0) {
