@@ -201,12 +201,24 @@ public class Connection implements WebSocket {
 
     @Override
     public SendResult writeText(byte[] utf8) {
-        return sendData(frames.message(Opcode.TEXT.code(), utf8), utf8.length);
+        return sendMessage(Opcode.TEXT.code(), utf8);
     }
 
     @Override
     public SendResult write(byte[] data) {
-        return sendData(frames.message(Opcode.BINARY.code(), data), data.length);
+        return sendMessage(Opcode.BINARY.code(), data);
+    }
+
+    private SendResult sendMessage(int opcode, byte[] payload) {
+        if (deflate == null || !deflate.compresses(payload.length)) {
+            SendResult direct = outbound.tryWriteDirect(opcode, payload);
+            if (direct != null) {
+                MESSAGES_OUT.getAndAdd(this, 1L);
+                BYTES_OUT.getAndAdd(this, (long) payload.length);
+                return direct;
+            }
+        }
+        return sendData(frames.message(opcode, payload), payload.length);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.SendResult;
+import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.internal.codec.Masking;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.spi.Transport;
@@ -171,6 +172,67 @@ final class Outbound {
             openMessage = ADMITTED;
         }
         return enqueue(frame);
+    }
+
+    /**
+     * The fast path of a whole, plain server message: when nobody is writing, nothing is queued
+     * and the calling thread is not a reader in the middle of a batch, lays the frame out in a
+     * {@link WriteScratch} buffer and writes it at once, with no frame object and no queue node;
+     * what the socket does not take is copied to the drainer thread. Null when the message must
+     * take the queued path ({@link #offerData}).
+     */
+    SendResult tryWriteDirect(int opcode, byte[] payload) {
+        int len = payload.length;
+        if (!writesInline || maskKeys != null || draining || len > WriteScratch.SIZE - 10 || openMessage != NO_MESSAGE
+                || finished || owner.closeState().closeQueued() || Reader.isBatchingOnThisThread()) {
+            return null;
+        }
+        if (!DRAINING.compareAndSet(this, false, true)) {
+            return null;
+        }
+        if (data.hasPushed() || control.hasPushed()) {
+            drainHere(); // what was queued first goes first; ours follows by the queued path
+            return null;
+        }
+        ByteBuffer scratch = WriteScratch.take();
+        if (scratch == null) {
+            if (!letGo()) {
+                drainHere();
+            }
+            return null;
+        }
+        Batch b = Batch.ofThisThread();
+        b.inUse = true;
+        try {
+            FrameEncoder.writeHeader(scratch, true, 0, opcode, len, false, 0);
+            scratch.put(payload).flip();
+            b.add(scratch);
+            long w;
+            do {
+                w = transport.writeNow(b.buffers, 0, 1);
+            } while (scratch.hasRemaining() && w > 0);
+            if (scratch.hasRemaining()) {
+                // The socket is full: the rest goes to a drainer, counted like a queued frame.
+                ByteBuffer rest = ByteBuffer.allocate(scratch.remaining()).put(scratch).flip();
+                b.clear();
+                b.add(rest);
+                b.dataBytes = rest.remaining() + FRAME_OVERHEAD;
+                QUEUED.getAndAdd(this, b.dataBytes);
+                startDrainer(b.rest());
+                return SendResult.QUEUED;
+            }
+        } catch (Throwable e) {
+            failed(e);
+            return SendResult.QUEUED; // like a queued frame whose write failed: onClose tells
+        } finally {
+            b.clear();
+            b.inUse = false;
+            WriteScratch.release(scratch);
+        }
+        if (!letGo()) {
+            drainHere(); // others queued meanwhile and saw the flag set
+        }
+        return SendResult.QUEUED;
     }
 
     /** The queue is full: the policy's answer, or null when room was found after all (BLOCK). */

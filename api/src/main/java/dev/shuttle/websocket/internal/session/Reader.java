@@ -155,6 +155,12 @@ final class Reader implements Runnable {
         return true;
     }
 
+    /** Whether the current thread is a reader whose writes now defer their flush: they must take the queued path. */
+    static boolean isBatchingOnThisThread() {
+        Reader r = CURRENT.get();
+        return r != null && r.batching;
+    }
+
     /** Before the current thread waits (for room in a queue, say): what its reader deferred goes out first. */
     static void flushDeferredOfThisThread() {
         Reader r = CURRENT.get();
