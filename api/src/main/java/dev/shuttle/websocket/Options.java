@@ -34,6 +34,7 @@ public final class Options {
     private final Duration writeStallTimeout;
     private final int maxRequestHeadBytes;
     private final boolean acceptUnmaskedFrames;
+    private final boolean keepRequestHeaders;
     private final Compression compression;
 
     private Options(Builder b) {
@@ -50,6 +51,7 @@ public final class Options {
         this.writeStallTimeout = b.writeStallTimeout;
         this.maxRequestHeadBytes = b.maxRequestHeadBytes;
         this.acceptUnmaskedFrames = b.acceptUnmaskedFrames;
+        this.keepRequestHeaders = b.keepRequestHeaders;
         this.compression = b.compression;
     }
 
@@ -154,6 +156,18 @@ public final class Options {
         return acceptUnmaskedFrames;
     }
 
+    /**
+     * Whether a connection keeps every header of its upgrade request for {@code request()};
+     * default false: it keeps the method, path, query, remote address and the headers the
+     * {@link UpgradeHook} looked at (by name, {@code cookies()} included; all of them if the hook
+     * listed {@code headerNames()}). The rest are gone after the handshake, so an idle connection
+     * does not carry a copy of its request (a browser's is 0.5-1 KiB). Headers a handler needs
+     * after the upgrade are best read in the hook and kept as attributes.
+     */
+    public boolean keepRequestHeaders() {
+        return keepRequestHeaders;
+    }
+
     /** permessage-deflate (RFC 7692) settings; default {@link Compression#defaults()} (enabled). */
     public Compression compression() {
         return compression;
@@ -167,7 +181,8 @@ public final class Options {
                 + ", pingInterval=" + pingInterval + ", pongTimeout=" + pongTimeout
                 + ", idleTimeout=" + idleTimeout + ", handshakeTimeout=" + handshakeTimeout
                 + ", writeStallTimeout=" + writeStallTimeout + ", maxRequestHeadBytes=" + maxRequestHeadBytes
-                + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + ", compression=" + compression + "]";
+                + ", acceptUnmaskedFrames=" + acceptUnmaskedFrames + ", keepRequestHeaders=" + keepRequestHeaders
+                + ", compression=" + compression + "]";
     }
 
     /** Builder of {@link Options}; every setter checks its argument. */
@@ -185,6 +200,7 @@ public final class Options {
         private Duration writeStallTimeout = Duration.ofSeconds(30);
         private int maxRequestHeadBytes = DEFAULT_MAX_REQUEST_HEAD_BYTES;
         private boolean acceptUnmaskedFrames;
+        private boolean keepRequestHeaders;
         private Compression compression = Compression.defaults();
 
         private Builder() {
@@ -204,6 +220,7 @@ public final class Options {
             writeStallTimeout = o.writeStallTimeout;
             maxRequestHeadBytes = o.maxRequestHeadBytes;
             acceptUnmaskedFrames = o.acceptUnmaskedFrames;
+            keepRequestHeaders = o.keepRequestHeaders;
             compression = o.compression;
         }
 
@@ -272,6 +289,12 @@ public final class Options {
 
         public Builder acceptUnmaskedFrames(boolean accept) {
             acceptUnmaskedFrames = accept;
+            return this;
+        }
+
+        /** See {@link Options#keepRequestHeaders()}. */
+        public Builder keepRequestHeaders(boolean keep) {
+            keepRequestHeaders = keep;
             return this;
         }
 

@@ -18,6 +18,7 @@ import dev.shuttle.websocket.internal.handshake.Handshake;
 import dev.shuttle.websocket.internal.deflate.DeflateNegotiation;
 import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
+import dev.shuttle.websocket.internal.handshake.KeptRequest;
 import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.spi.Transport;
@@ -47,6 +48,8 @@ public final class WebSocketServer {
     private final UpgradeHook upgradeHook;
     private final Set<WebSocket> connections = ConcurrentHashMap.newKeySet();
     private final Set<WebSocket> connectionsView = Collections.unmodifiableSet(connections);
+    /** One for all connections (a method reference per connection would cost each of them an object). */
+    private final java.util.function.Consumer<Connection> forget = connections::remove;
 
     private WebSocketServer(Builder b) {
         this.handler = b.builtHandler();
@@ -100,10 +103,11 @@ public final class WebSocketServer {
         }
         String subprotocol = Handshake.selectSubprotocol(request, subprotocols);
         Map<String, Object> attributes = new LinkedHashMap<>();
+        KeptRequest.Recorder seen = new KeptRequest.Recorder(request);
         if (upgradeHook != null) {
             Map<String, Object> hookAttributes = new LinkedHashMap<>();
             try {
-                upgradeHook.onUpgrade(request, hookAttributes);
+                upgradeHook.onUpgrade(seen, hookAttributes);
             } catch (UpgradeRejectedException e) {
                 return new Refused(e.status(), e.headers(), e.getMessage() == null ? "" : e.getMessage());
             } catch (Throwable t) {
@@ -131,7 +135,9 @@ public final class WebSocketServer {
         if (deflate != null) {
             headers.put("Sec-WebSocket-Extensions", deflate.responseHeader());
         }
-        return new Accepted(request, Collections.unmodifiableMap(headers), subprotocol, attributes, deflate);
+        // The connection keeps only what the hook looked at (Options.keepRequestHeaders: all).
+        HandshakeRequest kept = KeptRequest.of(request, seen, options.keepRequestHeaders());
+        return new Accepted(kept, Collections.unmodifiableMap(headers), subprotocol, attributes, deflate);
     }
 
     /** Starts the built-in listener on a port of every interface. */
@@ -212,7 +218,7 @@ public final class WebSocketServer {
         @Override
         public WebSocket start(Transport transport) {
             Connection c = new Connection(transport, Connection.Role.SERVER, options, handler, request,
-                    subprotocol, attributes, connections::remove, deflate);
+                    subprotocol, attributes, forget, deflate);
             connections.add(c);
             try {
                 c.start();

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,10 +61,14 @@ public final class Listener implements AutoCloseable {
     private final ServerSocketChannel serverChannel;
     private final InetSocketAddress address;
     private final Poller poller;
-    /** Connections in their handshake or upgraded; each leaves once, when its transport closes. */
-    private final Set<SocketChannelTransport> open = ConcurrentHashMap.newKeySet();
-    /** The upgraded ones and their WebSocket: what {@link #close()} closes with 1001 (this listener's only). */
-    private final Map<SocketChannelTransport, WebSocket> upgraded = new ConcurrentHashMap<>();
+    /** Marks a connection of {@link #open} still in its handshake. */
+    private static final Object HANDSHAKING = new Object();
+    /**
+     * Connections in their handshake ({@link #HANDSHAKING}) or upgraded (their WebSocket, which
+     * {@link #close()} closes with 1001: this listener's only); each leaves once, when its
+     * transport closes. One map, one entry per connection: idle memory.
+     */
+    private final Map<SocketChannelTransport, Object> open = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -147,14 +150,14 @@ public final class Listener implements AutoCloseable {
         }
         joinAcceptor();
         // Connections that have not reached 101 cannot get a close frame; the TCP close is their answer.
-        for (SocketChannelTransport t : open) {
+        for (SocketChannelTransport t : open.keySet()) {
             if (!t.isUpgraded()) {
                 t.close();
             }
         }
         closeUpgraded(server.options().closeTimeout());
         // Anything left (an upgrade that raced with this close) is dropped so no socket outlives us.
-        for (SocketChannelTransport t : open) {
+        for (SocketChannelTransport t : open.keySet()) {
             t.close();
         }
         poller.close();
@@ -168,7 +171,7 @@ public final class Listener implements AutoCloseable {
 
     /** Closes this listener's WebSockets with 1001, waits for their onClose up to the timeout, aborts the rest. */
     private void closeUpgraded(Duration timeout) {
-        List<WebSocket> mine = new ArrayList<>(upgraded.values());
+        List<WebSocket> mine = upgraded();
         for (WebSocket ws : mine) {
             ws.close(CloseCode.GOING_AWAY, "server shutting down");
         }
@@ -179,18 +182,25 @@ public final class Listener implements AutoCloseable {
                 break;
             }
         }
-        for (WebSocket ws : upgraded.values()) {
+        for (WebSocket ws : upgraded()) {
             ws.abort();
         }
     }
 
+    private List<WebSocket> upgraded() {
+        List<WebSocket> list = new ArrayList<>();
+        for (Object v : open.values()) {
+            if (v instanceof WebSocket ws) {
+                list.add(ws);
+            }
+        }
+        return list;
+    }
+
     /** The handshake thread handed the transport to the engine: remember it for {@link #close()}. */
     void started(SocketChannelTransport transport, WebSocket webSocket) {
-        upgraded.put(transport, webSocket);
-        if (transport.isClosed()) {
-            // Ended before we got here: ended() ran already and will not remove it again.
-            upgraded.remove(transport);
-        }
+        // Only while still open: ended() may have run already, and must not be undone.
+        open.replace(transport, HANDSHAKING, webSocket);
     }
 
     /** For tests that inject a failure into the poller's handling of a channel. */
@@ -274,7 +284,7 @@ public final class Listener implements AutoCloseable {
             closeQuietly(channel);
             throw t;
         }
-        open.add(transport);
+        open.put(transport, HANDSHAKING);
         if (closed.get()) {
             transport.close();
             return;
@@ -289,8 +299,7 @@ public final class Listener implements AutoCloseable {
 
     /** Called once per transport, from whichever thread closed it. */
     private void ended(SocketChannelTransport transport) {
-        upgraded.remove(transport);
-        if (open.remove(transport)) {
+        if (open.remove(transport) != null) {
             count.decrementAndGet();
         }
     }

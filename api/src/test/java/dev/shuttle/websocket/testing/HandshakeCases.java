@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.UpgradeRejectedException;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketServer;
@@ -124,6 +125,7 @@ public abstract class HandshakeCases extends CloseCases {
     void hookAttributesAndRequestAreVisibleOnTheConnection() throws Exception {
         RecordingHandler handler = new RecordingHandler();
         URI uri = start(WebSocketServer.builder().handler(handler)
+                .options(Options.defaults().toBuilder().keepRequestHeaders(true).build())
                 .upgradeHook((request, attributes) -> attributes.put("user", request.queryParameter("user")))
                 .build());
 
@@ -144,6 +146,35 @@ public abstract class HandshakeCases extends CloseCases {
             assertEquals(uri.getPort(), w.localAddress().getPort());
             w.attribute("late", 42);
             assertEquals(Integer.valueOf(42), w.attribute("late"));
+        }
+    }
+
+    /**
+     * By default a connection keeps of its request only what the upgrade hook looked at: path,
+     * query, method, the headers it read by name (cookies included); the others are gone.
+     */
+    @Test
+    @Timeout(20)
+    void theConnectionKeepsOnlyTheHeadersTheHookRead() throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        URI uri = start(WebSocketServer.builder().handler(handler)
+                .upgradeHook((request, attributes) -> {
+                    request.header("x-wanted");
+                    request.cookies();
+                })
+                .build());
+
+        try (RawClient c = RawClient.to(uri).target("/room?x=1")
+                .header("X-Wanted", "yes").header("X-Other", "no").header("Cookie", "session=abc").connect()) {
+            WebSocket w = handler.connection();
+            assertEquals("/room", w.request().path());
+            assertEquals("x=1", w.request().query());
+            assertEquals("GET", w.request().method());
+            assertEquals("yes", w.request().header("X-WANTED"));
+            assertEquals("abc", w.request().cookies().get("session"));
+            assertNull(w.request().header("X-Other"), "a header the hook did not read is not kept");
+            assertNull(w.request().header("User-Agent"));
+            assertNotNull(w.request().remoteAddress());
         }
     }
 }

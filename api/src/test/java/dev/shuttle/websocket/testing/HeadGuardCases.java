@@ -138,7 +138,8 @@ public abstract class HeadGuardCases extends ContractSupport {
         ServerFixture wide = fixture(64 * 1024);
         RecordingHandler handler = RecordingHandler.echo();
         try {
-            URI uri = wide.start(WebSocketServer.builder().handler(handler).build());
+            URI uri = wide.start(WebSocketServer.builder().handler(handler)
+                    .options(Options.defaults().toBuilder().keepRequestHeaders(true).build()).build());
             RawClient.Builder big = RawClient.to(uri);
             for (int i = 0; i < 40; i++) {
                 big.header("X-Pad-" + i, "p".repeat(400)); // ~16 KiB

@@ -73,12 +73,18 @@ final class ServerStats {
                 p.destroyForcibly();
                 return -1;
             }
-            // Last line: "Total <instances> <bytes>".
+            // Last line: "Total <instances> <bytes>". Filler arrays and objects
+            // (jdk.internal.vm.FillerElement, FillerObject) are the GC's padding of unused heap
+            // space, not objects anybody holds: left out.
+            long filler = 0;
             for (String line : out.split("\n")) {
                 String t = line.trim();
+                String[] f = t.split("\\s+");
                 if (t.startsWith("Total")) {
-                    String[] f = t.split("\\s+");
-                    return Long.parseLong(f[f.length - 1]);
+                    return Long.parseLong(f[f.length - 1]) - filler;
+                }
+                if (f.length >= 4 && t.contains("jdk.internal.vm.Filler")) {
+                    filler += Long.parseLong(f[2]);
                 }
             }
             System.err.println("jcmd printed no total: " + out.lines().limit(3).toList());

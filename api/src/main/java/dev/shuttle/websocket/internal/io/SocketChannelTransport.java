@@ -1,12 +1,13 @@
 package dev.shuttle.websocket.internal.io;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.shuttle.websocket.spi.Transport;
@@ -28,7 +29,17 @@ public final class SocketChannelTransport implements PushbackTransport {
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     private final Consumer<SocketChannelTransport> onClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(SocketChannelTransport.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile boolean closed;
     /** Bytes read with the request head that belong to the WebSocket stream; reader thread only. */
     private ByteBuffer pending;
     private volatile boolean upgraded;
@@ -63,7 +74,7 @@ public final class SocketChannelTransport implements PushbackTransport {
             }
             return n;
         }
-        if (closed.get()) {
+        if (closed) {
             return -1;
         }
         try {
@@ -76,7 +87,7 @@ public final class SocketChannelTransport implements PushbackTransport {
 
     @Override
     public void awaitReadable(long timeoutNanos) throws IOException {
-        if ((pending != null && pending.hasRemaining()) || closed.get()) {
+        if ((pending != null && pending.hasRemaining()) || closed) {
             return;
         }
         poll.await(SelectionKey.OP_READ, timeoutNanos, true);
@@ -94,7 +105,7 @@ public final class SocketChannelTransport implements PushbackTransport {
 
     @Override
     public long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
-        if (closed.get()) {
+        if (closed) {
             throw new ClosedChannelException();
         }
         return length == 1 ? channel.write(buffers[offset]) : channel.write(buffers, offset, length);
@@ -107,7 +118,7 @@ public final class SocketChannelTransport implements PushbackTransport {
 
     @Override
     public boolean onReadable(Runnable onReadable) {
-        if ((pending != null && pending.hasRemaining()) || closed.get()) {
+        if ((pending != null && pending.hasRemaining()) || closed) {
             return false;
         }
         return poll.handOverRead(onReadable);
@@ -131,7 +142,7 @@ public final class SocketChannelTransport implements PushbackTransport {
             if (first == buffers.length) {
                 return true;
             }
-            if (closed.get()) {
+            if (closed) {
                 throw new ClosedChannelException();
             }
             if (channel.write(buffers, first, buffers.length - first) > 0) {
@@ -181,7 +192,7 @@ public final class SocketChannelTransport implements PushbackTransport {
 
     @Override
     public void shutdownOutput() throws IOException {
-        if (!closed.get()) {
+        if (!closed) {
             channel.shutdownOutput();
         }
     }
@@ -196,12 +207,12 @@ public final class SocketChannelTransport implements PushbackTransport {
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
         try {
@@ -226,6 +237,6 @@ public final class SocketChannelTransport implements PushbackTransport {
 
     @Override
     public String toString() {
-        return "SocketChannelTransport[" + remoteAddress + " -> " + localAddress + (closed.get() ? ", closed" : "") + "]";
+        return "SocketChannelTransport[" + remoteAddress + " -> " + localAddress + (closed ? ", closed" : "") + "]";
     }
 }

@@ -52,6 +52,7 @@ public class Connection implements WebSocket {
     private static final VarHandle BYTES_OUT;
     private static final VarHandle DROPPED;
     private static final VarHandle ATTRIBUTES;
+    private static final VarHandle CLOSED_LATCH;
 
     static {
         try {
@@ -60,6 +61,7 @@ public class Connection implements WebSocket {
             BYTES_OUT = l.findVarHandle(Connection.class, "bytesOut", long.class);
             DROPPED = l.findVarHandle(Connection.class, "dropped", long.class);
             ATTRIBUTES = l.findVarHandle(Connection.class, "attributes", ConcurrentHashMap.class);
+            CLOSED_LATCH = l.findVarHandle(Connection.class, "closedLatch", CountDownLatch.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -82,7 +84,9 @@ public class Connection implements WebSocket {
     private final Outbound outbound;
     private final Reader reader;
     private final Timers timers;
-    private final CountDownLatch closed = new CountDownLatch(1);
+    /** onClose has run; {@link #closedLatch} exists only once someone waits for that (idle memory). */
+    private volatile boolean closeDone;
+    private volatile CountDownLatch closedLatch;
 
     // Counters: "in" are written by the reader only; "out" and dropped by any producer.
     volatile long messagesIn;
@@ -111,7 +115,7 @@ public class Connection implements WebSocket {
         this.onClosed = onClosed;
         this.deflate = extension == null ? null
                 : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
-        this.frames = new OutgoingFrames(role == Role.CLIENT, deflate);
+        this.frames = role == Role.SERVER && deflate == null ? OutgoingFrames.PLAIN_SERVER : new OutgoingFrames(role == Role.CLIENT, deflate);
         this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
         this.reader = new Reader(this);
         this.timers = new Timers(this);
@@ -125,8 +129,19 @@ public class Connection implements WebSocket {
 
     /** Waits until onClose has run; true if it did within the timeout. */
     public boolean awaitClosed(long timeout, TimeUnit unit) {
+        if (closeDone) {
+            return true;
+        }
+        CountDownLatch latch = closedLatch;
+        if (latch == null && !CLOSED_LATCH.compareAndSet(this, null, latch = new CountDownLatch(1))) {
+            latch = closedLatch;
+        }
+        // Dekker with terminate(): it sets closeDone, then reads the latch; we installed it, then read closeDone.
+        if (closeDone) {
+            return true;
+        }
         try {
-            return closed.await(timeout, unit);
+            return latch.await(timeout, unit);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -500,7 +515,11 @@ public class Connection implements WebSocket {
             if (onClosed != null) {
                 onClosed.accept(this);
             }
-            closed.countDown();
+            closeDone = true;
+            CountDownLatch latch = closedLatch;
+            if (latch != null) {
+                latch.countDown();
+            }
         }
     }
 

@@ -31,6 +31,9 @@ final class OutgoingFrames {
     /** A message in one frame. */
     private static final int WHOLE = OutFrame.FIRST | OutFrame.LAST;
 
+    /** A server's frames without an extension: no state, one instance for every such connection. */
+    static final OutgoingFrames PLAIN_SERVER = new OutgoingFrames(false, null);
+
     private final boolean masked;
     private final PerMessageDeflate deflate;
 

@@ -1,8 +1,8 @@
 package dev.shuttle.websocket.internal.session;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A process-wide pool of read buffers. A reader borrows one only when bytes have arrived and
@@ -24,7 +24,8 @@ final class ReadBuffers {
     /** Direct buffers that may exist at once, pooled or in use. */
     static final int MAX_DIRECT = Integer.getInteger("shuttle.readBuffers.maxDirect", 1024);
 
-    private static final ConcurrentLinkedQueue<ByteBuffer> POOL = new ConcurrentLinkedQueue<>();
+    /** Idle buffers in lock-free slots: borrowing and returning allocate nothing (no queue node). */
+    private static final AtomicReferenceArray<ByteBuffer> POOL = new AtomicReferenceArray<>(MAX_POOLED);
     private static final AtomicInteger POOLED = new AtomicInteger();
     private static final AtomicInteger DIRECT = new AtomicInteger();
 
@@ -33,10 +34,18 @@ final class ReadBuffers {
 
     /** A cleared buffer in fill mode. */
     static ByteBuffer acquire() {
-        ByteBuffer b = POOL.poll();
-        if (b != null) {
-            POOLED.decrementAndGet();
-            return b;
+        if (POOLED.get() > 0) {
+            int start = slot();
+            for (int i = 0; i < MAX_POOLED; i++) {
+                int at = (start + i) % MAX_POOLED;
+                if (POOL.getPlain(at) != null) {
+                    ByteBuffer b = POOL.getAndSet(at, null);
+                    if (b != null) {
+                        POOLED.decrementAndGet();
+                        return b;
+                    }
+                }
+            }
         }
         if (DIRECT.incrementAndGet() <= MAX_DIRECT) {
             return ByteBuffer.allocateDirect(BUFFER_SIZE);
@@ -49,13 +58,21 @@ final class ReadBuffers {
         if (!b.isDirect()) {
             return; // an overflow heap buffer: the collector takes it
         }
-        if (POOLED.incrementAndGet() <= MAX_POOLED) {
-            b.clear();
-            POOL.offer(b);
-        } else {
-            POOLED.decrementAndGet();
-            DIRECT.decrementAndGet(); // left to the collector, which frees its native memory
+        b.clear();
+        int start = slot();
+        for (int i = 0; i < MAX_POOLED; i++) {
+            int at = (start + i) % MAX_POOLED;
+            if (POOL.getPlain(at) == null && POOL.compareAndSet(at, null, b)) {
+                POOLED.incrementAndGet();
+                return;
+            }
         }
+        DIRECT.decrementAndGet(); // the pool is full: left to the collector, which frees its native memory
+    }
+
+    /** Where a thread starts looking: threads that come back often find their own buffer again. */
+    private static int slot() {
+        return (int) (Thread.currentThread().threadId() % MAX_POOLED);
     }
 
     /** Direct buffers in existence (pooled or borrowed); for tests and diagnostics. */

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.shuttle.websocket.CloseCode;
@@ -59,6 +60,9 @@ final class Reader implements Runnable {
     private static final int RETIRED = 0;
     /** The reader whose callbacks the current thread runs: where writes may defer their flush. */
     private static final ThreadLocal<Reader> CURRENT = new ThreadLocal<>();
+    /** Retirements and resumptions so far, process-wide: for tests and diagnostics. */
+    private static final LongAdder RETIREMENTS = new LongAdder();
+    private static final LongAdder RESUMPTIONS = new LongAdder();
 
     private final Connection c;
     private final WebSocketHandler handler;
@@ -153,6 +157,14 @@ final class Reader implements Runnable {
             r.deferred[r.deferredCount++] = o;
         }
         return true;
+    }
+
+    static long retirements() {
+        return RETIREMENTS.sum();
+    }
+
+    static long resumptions() {
+        return RESUMPTIONS.sum();
     }
 
     /** Whether the current thread is a reader whose writes now defer their flush: they must take the queued path. */
@@ -566,6 +578,7 @@ final class Reader implements Runnable {
         thread = null;
         CURRENT.remove();
         if (c.transport.onReadable(this::resume)) {
+            RETIREMENTS.increment();
             return true;
         }
         retired = false;
@@ -576,6 +589,7 @@ final class Reader implements Runnable {
 
     /** The transport's readiness callback after a retirement: a new virtual thread goes on reading. */
     private void resume() {
+        RESUMPTIONS.increment();
         try {
             Thread.ofVirtual().name("shuttle-" + c.id()).start(this);
         } catch (Throwable e) {

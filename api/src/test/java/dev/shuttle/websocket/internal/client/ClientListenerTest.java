@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.UpgradeRejectedException;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketClient;
@@ -43,6 +44,7 @@ class ClientListenerTest {
     @BeforeEach
     void start() throws Exception {
         WebSocketServer server = WebSocketServer.builder()
+                .options(Options.defaults().toBuilder().keepRequestHeaders(true).build())
                 .subprotocols("v2.chat", "chat")
                 .upgradeHook((request, attributes) -> {
                     if ("wrong".equals(request.header("Authorization"))) {
