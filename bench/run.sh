@@ -5,17 +5,24 @@
 # settings; prints one table with absolute figures and the ratio to Jetty's own WebSocket.
 #
 #   bench/run.sh [--warmup S] [--duration S] [--connections C] [--size BYTES]
-#                [--idle-connections N] [--window N] [--rate MSGS_PER_S_PER_CONN]
+#                [--idle-connections N] [--idle-steps "5000,10000"] [--window N] [--rate MSGS_PER_S_PER_CONN]
 #                [--servers "shuttle-builtin jetty undertow netty"] [--server-cpu 0] [--load-cpu 1]
-#                [--profile FILE.jfr]   # also record JFR on Shuttle's built-in echo server
+#                [--ref netty] [--profile FILE.jfr]   # also record JFR on Shuttle's built-in echo server
 #
-# Defaults keep the run under ~10 minutes on 2 cores. Every server this script starts is killed
-# on exit (trap), also on Ctrl-C or an error.
+# Idle: N connections (default 18000, the most one process may hold under the 20,000 descriptor
+# limit; the generator is another process), measured also at each of the smaller idle steps in
+# the same server, so the cost of one more idle connection shows as a slope. The open-loop flood
+# also samples the server's live heap at its end (what it really holds: queued frames and all)
+# apart from its RSS, which adds the collector's headroom.
+# (xN) is the ratio to the --ref server in the same column (default netty).
+# Defaults keep the run under ~12 minutes on 2 cores. Every server this script starts is killed
+# on exit (trap), also on Ctrl-C or an error. MVN_FLAGS goes to the Maven build of the jar
+# (e.g. "-o -Dmaven.repo.local=...").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WARMUP=5 DURATION=10 CONNECTIONS=100 SIZE=22 IDLE_CONNECTIONS=10000 WINDOW=32 RATE=0
-SERVER_CPU=0 LOAD_CPU=1 PROFILE=""
+WARMUP=5 DURATION=10 CONNECTIONS=100 SIZE=22 IDLE_CONNECTIONS=18000 IDLE_STEPS=5000,10000 WINDOW=32 RATE=0
+SERVER_CPU=0 LOAD_CPU=1 PROFILE="" REF=netty
 # Extension point: a new transport needs a name here and an entry in ShuttleServers.TRANSPORTS.
 SHUTTLE_TRANSPORTS="builtin jetty servlet undertow"
 PEERS="jetty undertow netty"
@@ -27,13 +34,15 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --size) SIZE=$2; shift 2 ;;
     --idle-connections) IDLE_CONNECTIONS=$2; shift 2 ;;
+    --idle-steps) IDLE_STEPS=$2; shift 2 ;;
+    --ref) REF=$2; shift 2 ;;
     --window) WINDOW=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
     --server-cpu) SERVER_CPU=$2; shift 2 ;;
     --load-cpu) LOAD_CPU=$2; shift 2 ;;
     --profile) PROFILE=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +68,7 @@ JAVA=$(find_java)
 JAR=bench/target/shuttle-bench.jar
 if [[ ! -f $JAR ]] || [[ -n $(find api/src/main bench/src/main bench/pom.xml pom.xml -newer "$JAR" -type f | head -1) ]]; then
   echo "building $JAR ..."
-  ./mvnw -B -q -pl bench -am -DskipTests package
+  ./mvnw -B -q ${MVN_FLAGS:-} -pl bench -am -DskipTests -Dfuzz.skip=true package
 fi
 
 PIN_SERVER=() PIN_LOAD=()
@@ -130,11 +139,11 @@ for s in $SERVERS; do
     extra=("-XX:StartFlightRecording=filename=$PROFILE,settings=profile")
   fi
   start_server "$s" echo "${extra[@]}"
-  load "$s" echo-open --connections "$CONNECTIONS" --size "$SIZE" --rate "$RATE"
+  load "$s" echo-open --connections "$CONNECTIONS" --size "$SIZE" --rate "$RATE" --flood-heap
   load "$s" echo-closed --connections "$CONNECTIONS" --size "$SIZE"
   stop_server
   start_server "$s" echo          # a fresh process: RSS and heap per idle connection from a clean start
-  load "$s" idle --connections "$IDLE_CONNECTIONS"
+  load "$s" idle --connections "$IDLE_CONNECTIONS" --steps "$IDLE_STEPS"
   stop_server
   start_server "$s" broadcast
   load "$s" broadcast --connections "$CONNECTIONS" --size "$SIZE" --window "$WINDOW"
@@ -144,10 +153,10 @@ END=$(date +%s)
 
 echo
 echo "## $(date -u +%Y-%m-%dT%H:%MZ), $((END - START)) s; $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -1)"
-echo "## bench/run.sh --warmup $WARMUP --duration $DURATION --connections $CONNECTIONS --size $SIZE --idle-connections $IDLE_CONNECTIONS --window $WINDOW --rate $RATE"
+echo "## bench/run.sh --warmup $WARMUP --duration $DURATION --connections $CONNECTIONS --size $SIZE --idle-connections $IDLE_CONNECTIONS --idle-steps $IDLE_STEPS --window $WINDOW --rate $RATE --ref $REF"
 echo
-# One row per server; (xN) is the ratio to Jetty's figure in the same column.
-awk -v ref=jetty '
+# One row per server; (xN) is the ratio to the --ref server's figure in the same column.
+awk -v ref="$REF" '
   { name = $1; names[++n] = name; scen = ""
     for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "scenario") scen = kv[2]; else v[name, scen, kv[1]] = kv[2] } }
   function cell(name, scen, key, fmt,   x, r) {
@@ -157,19 +166,25 @@ awk -v ref=jetty '
     return sprintf(fmt, x) ((r != "" && r + 0 != 0 && name != ref) ? sprintf(" (x%.2f)", x / r) : "")
   }
   END {
-    printf "| server | echo open msg/s | echo open MB/s | peak RSS MB (flood) | echo closed rt/s | closed p50 / p99 us | broadcast deliveries/s | bcast p50 / p99 ms | idle RSS KB/conn | idle heap KB/conn |\n"
-    printf "|---|---|---|---|---|---|---|---|---|---|\n"
+    printf "| server | echo open msg/s | echo open MB/s | peak RSS MB (flood) | live heap MB (flood) | echo closed rt/s | closed p50 / p99 us | broadcast deliveries/s | bcast p50 / p99 ms | idle RSS KB/conn | idle heap KB/conn | idle RSS / heap slope KB |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     for (i = 1; i <= n; i++) {
       s = names[i]; if (seen[s]++) continue
-      printf "| %s | %s | %s | %s | %s | %s / %s | %s | %.2f / %.2f | %s | %s |\n", s,
+      printf "| %s | %s | %s | %s | %s | %s | %s / %s | %s | %.2f / %.2f | %s | %s | %s / %s |\n", s,
         cell(s, "echo-open", "msgs_per_s", "%.0f"), cell(s, "echo-open", "mb_per_s", "%.1f"),
-        cell(s, "echo-open", "server_peak_rss_mb", "%.0f"),
+        cell(s, "echo-open", "server_peak_rss_mb", "%.0f"), cell(s, "echo-open", "flood_live_heap_mb", "%.0f"),
         cell(s, "echo-closed", "msgs_per_s", "%.0f"),
         v[s, "echo-closed", "p50_us"], v[s, "echo-closed", "p99_us"],
         cell(s, "broadcast", "msgs_per_s", "%.0f"),
         v[s, "broadcast", "p50_us"] / 1000, v[s, "broadcast", "p99_us"] / 1000,
-        cell(s, "idle", "rss_per_conn_kb", "%.2f"), cell(s, "idle", "heap_per_conn_kb", "%.2f")
+        cell(s, "idle", "rss_per_conn_kb", "%.2f"), cell(s, "idle", "heap_per_conn_kb", "%.2f"),
+        v[s, "idle", "rss_slope_kb"], v[s, "idle", "heap_slope_kb"]
     }
   }' "$RESULTS"
+echo
+# What the flood may hold at most: the heap setting plus every connection's queue cap (4 MiB).
+XMX=$(grep -o -- '-Xmx[0-9]*[gGmM]' <<< "$SERVER_JVM_OPTS" | tail -1 | sed 's/-Xmx//')
+case "$XMX" in *[gG]) XMX_MB=$(( ${XMX%?} * 1024 )) ;; *[mM]) XMX_MB=${XMX%?} ;; *) XMX_MB=0 ;; esac
+echo "flood RSS bound: heap ${XMX_MB} MB + $CONNECTIONS x 4 MiB queue caps = $((XMX_MB + CONNECTIONS * 4)) MB"
 echo
 echo "raw results and server logs: $WORK"

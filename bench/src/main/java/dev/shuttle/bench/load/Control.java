@@ -11,6 +11,8 @@ final class Control {
     static final int DONE = 3;
 
     volatile int phase = CONNECT;
+    /** Connections with an index below this may connect (the idle scenario opens them in steps). */
+    volatile int connectLimit = Integer.MAX_VALUE;
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     /** Connections the server closed or reset after they were open. */

@@ -124,7 +124,8 @@ final class IoLoop implements Runnable, FrameReader.Sink {
     }
 
     private void startConnects() {
-        while (connecting < MAX_CONNECTING && nextToConnect < conns.size()) {
+        while (connecting < MAX_CONNECTING && nextToConnect < conns.size()
+                && conns.get(nextToConnect).index < control.connectLimit) {
             Conn c = conns.get(nextToConnect++);
             connecting++;
             try {

@@ -45,6 +45,11 @@ public final class LoadMain {
         long pid = args.longValue("pid", 0);
         boolean text = args.flag("text");
         double connectTimeout = args.decimal("connect-timeout", 60);
+        // Idle: also measure at these smaller counts first (comma-separated), in the same server,
+        // so the cost per connection can be read as a slope that leaves out one-off growth.
+        String steps = args.string("steps", "");
+        // Echo-open: sample the server's live heap at the end of the flood (a full GC in the server).
+        boolean floodHeap = args.flag("flood-heap");
         args.checkAllUsed();
         boolean idle = name.equals("idle");
         // The broadcast publisher is an extra connection: C subscribers plus one.
@@ -66,10 +71,24 @@ public final class LoadMain {
             running.add(Thread.ofPlatform().name("load-" + t).start(loops.get(t)));
         }
 
-        long deadline = System.nanoTime() + (long) (connectTimeout * 1e9);
-        while (control.opened.get() + control.failed.get() < total && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        List<int[]> stepSamples = new ArrayList<>();   // {count, rssKb, heapKb}
+        if (idle && pid > 0 && !steps.isBlank()) {
+            for (String step : steps.split(",")) {
+                int n = Integer.parseInt(step.trim());
+                if (n >= total) {
+                    continue;
+                }
+                control.connectLimit = n;
+                awaitConnected(control, n, connectTimeout);
+                Thread.sleep((long) (settle * 1000));
+                ServerStats.Sample s = ServerStats.sample(pid, true);
+                stepSamples.add(new int[] {control.opened.get(), (int) s.rssKb(), (int) (s.liveHeapBytes() / 1024)});
+                out.printf(Locale.ROOT, "idle: %d open: server RSS %.1f MB, live heap %.1f MB%n", control.opened.get(),
+                        s.rssKb() / 1024.0, s.liveHeapBytes() / 1048576.0);
+            }
         }
+        control.connectLimit = Integer.MAX_VALUE;
+        awaitConnected(control, total, connectTimeout);
         int opened = control.opened.get();
         out.printf(Locale.ROOT, "%s: %d of %d connections open, %d failed%s%n", name, opened, total,
                 control.failed.get(), control.firstError.get() == null ? "" : " (" + control.firstError.get() + ")");
@@ -95,6 +114,11 @@ public final class LoadMain {
             long cpu1 = pid > 0 ? ServerStats.cpuNanos(pid) : -1;
             serverCpu = cpu0 >= 0 && cpu1 >= 0 ? (cpu1 - cpu0) / (double) (System.nanoTime() - t0) : -1;
         }
+        // Under the open-loop flood, while it still runs: what the server really holds (live heap
+        // after a full GC: queued frames and everything else reachable), apart from RSS, which
+        // also carries the collector's headroom.
+        ServerStats.Sample flood = name.equals("echo-open") && pid > 0 && floodHeap
+                ? ServerStats.sample(pid, true) : null;
         stop(control, running);
         ServerStats.Sample end = !idle && pid > 0 ? ServerStats.sample(pid, false) : null;
 
@@ -126,10 +150,27 @@ public final class LoadMain {
             if (end != null) {
                 r.append(String.format(Locale.ROOT, " server_rss_mb=%.1f server_peak_rss_mb=%.1f", end.rssKb() / 1024.0, end.hwmKb() / 1024.0));
             }
+            if (flood != null && flood.liveHeapBytes() >= 0) {
+                r.append(String.format(Locale.ROOT, " flood_live_heap_mb=%.1f flood_rss_mb=%.1f",
+                        flood.liveHeapBytes() / 1048576.0, flood.rssKb() / 1024.0));
+            }
         } else if (before != null && after != null) {
             r.append(String.format(Locale.ROOT, " rss_per_conn_kb=%.2f heap_per_conn_kb=%.2f server_rss_mb=%.1f",
                     (after.rssKb() - before.rssKb()) / (double) opened,
                     (after.liveHeapBytes() - before.liveHeapBytes()) / 1024.0 / opened, after.rssKb() / 1024.0));
+        }
+        if (idle && after != null && !stepSamples.isEmpty()) {
+            // The slope from the first step to the end: what one more idle connection costs.
+            int[] first = stepSamples.get(0);
+            int more = opened - first[0];
+            if (more > 0) {
+                r.append(String.format(Locale.ROOT, " slope_from=%d rss_slope_kb=%.2f heap_slope_kb=%.2f", first[0],
+                        (after.rssKb() - first[1]) / (double) more, (after.liveHeapBytes() / 1024.0 - first[2]) / more));
+            }
+            for (int[] st : stepSamples) {
+                r.append(String.format(Locale.ROOT, " rss_per_conn_kb_at_%d=%.2f heap_per_conn_kb_at_%d=%.2f", st[0],
+                        (st[1] - before.rssKb()) / (double) st[0], st[0], (st[2] - before.liveHeapBytes() / 1024.0) / st[0]));
+            }
         }
         out.println(r);
         if (!idle && messages == 0) {
@@ -137,6 +178,13 @@ public final class LoadMain {
             return 1;
         }
         return 0;
+    }
+
+    private static void awaitConnected(Control control, int count, double timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (control.opened.get() + control.failed.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     private static Scenario scenario(String name, int size, double rate, int window, boolean text) {

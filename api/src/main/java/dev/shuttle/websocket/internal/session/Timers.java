@@ -19,13 +19,6 @@ import dev.shuttle.websocket.WebSocketException;
 final class Timers extends TimerScheduler.Entry {
     private final Connection c;
     private final TimerScheduler scheduler;
-    private final long idleTimeout;
-    private final long pingInterval;
-    private final long pongTimeout;
-    private final long closeTimeout;
-    private final long writeStallTimeout;
-    /** A reader idle this long at a frame boundary gives its thread up ({@link Reader#requestRetire}); 0 never. */
-    private final long retireAfter;
 
     private volatile long lastReadAt;
     /** The time our outstanding automatic ping carries (its payload), 0 when none is outstanding. */
@@ -38,12 +31,33 @@ final class Timers extends TimerScheduler.Entry {
     Timers(Connection c) {
         this.c = c;
         this.scheduler = TimerScheduler.shared();
-        this.idleTimeout = nanos(c.options.idleTimeout());
-        this.pingInterval = nanos(c.options.pingInterval());
-        this.pongTimeout = nanos(c.options.pongTimeout());
-        this.closeTimeout = nanos(c.options.closeTimeout());
-        this.writeStallTimeout = nanos(c.options.writeStallTimeout());
-        this.retireAfter = c.transportHandsOverReads() ? READER_RETIRE_NANOS : 0;
+    }
+
+    // The settings are read from the connection's Options when needed rather than copied into
+    // every connection: the timers of an idle connection are a few fields.
+    private long idleTimeout() {
+        return nanos(c.options.idleTimeout());
+    }
+
+    private long pingInterval() {
+        return nanos(c.options.pingInterval());
+    }
+
+    private long pongTimeout() {
+        return nanos(c.options.pongTimeout());
+    }
+
+    private long closeTimeout() {
+        return nanos(c.options.closeTimeout());
+    }
+
+    private long writeStallTimeout() {
+        return nanos(c.options.writeStallTimeout());
+    }
+
+    /** A reader idle this long at a frame boundary gives its thread up ({@link Reader#requestRetire}); 0 never. */
+    private long retireAfter() {
+        return c.transportHandsOverReads() ? READER_RETIRE_NANOS : 0;
     }
 
     /**
@@ -57,19 +71,19 @@ final class Timers extends TimerScheduler.Entry {
     /** The connection is open: arms the first deadline. */
     void start(long now) {
         lastReadAt = now;
-        nextPingAt = now + pingInterval; // published to the scheduler thread by the lock in schedule()
+        nextPingAt = now + pingInterval(); // published to the scheduler thread by the lock in schedule()
         long first = Long.MAX_VALUE;
-        if (idleTimeout > 0) {
-            first = now + idleTimeout;
+        if (idleTimeout() > 0) {
+            first = now + idleTimeout();
         }
-        if (pingInterval > 0) {
+        if (pingInterval() > 0) {
             first = Math.min(first, nextPingAt);
         }
-        if (writeStallTimeout > 0) {
-            first = Math.min(first, now + writeStallTimeout);
+        if (writeStallTimeout() > 0) {
+            first = Math.min(first, now + writeStallTimeout());
         }
-        if (retireAfter > 0) {
-            first = Math.min(first, now + retireAfter);
+        if (retireAfter() > 0) {
+            first = Math.min(first, now + retireAfter());
         }
         if (first != Long.MAX_VALUE) {
             scheduler.schedule(this, first);
@@ -83,8 +97,8 @@ final class Timers extends TimerScheduler.Entry {
 
     /** A retired reader got a thread again: its next retirement is due after the next idle spell. */
     void readerResumed(long now) {
-        if (retireAfter > 0) {
-            scheduler.scheduleNoLaterThan(this, now + retireAfter);
+        if (retireAfter() > 0) {
+            scheduler.scheduleNoLaterThan(this, now + retireAfter());
         }
     }
 
@@ -93,10 +107,10 @@ final class Timers extends TimerScheduler.Entry {
         lastReadAt = now;
     }
 
-    /** Our close frame was queued at {@code at}: the peer has {@code closeTimeout} to complete the handshake. */
+    /** Our close frame was queued at {@code at}: the peer has {@code closeTimeout()} to complete the handshake. */
     void onCloseQueued(long at) {
-        if (closeTimeout > 0) {
-            scheduler.scheduleNoLaterThan(this, at + closeTimeout);
+        if (closeTimeout() > 0) {
+            scheduler.scheduleNoLaterThan(this, at + closeTimeout());
         }
     }
 
@@ -104,8 +118,8 @@ final class Timers extends TimerScheduler.Entry {
     void pingWritten(long now) {
         if (pingCreatedAt != 0 && pingWrittenAt == 0) {
             pingWrittenAt = now;
-            if (pongTimeout > 0) {
-                scheduler.scheduleNoLaterThan(this, now + pongTimeout);
+            if (pongTimeout() > 0) {
+                scheduler.scheduleNoLaterThan(this, now + pongTimeout());
             }
         }
     }
@@ -118,8 +132,8 @@ final class Timers extends TimerScheduler.Entry {
         long next = Long.MAX_VALUE;
         long closeQueuedAt = c.closeQueuedAt;
         if (closeQueuedAt != 0) {
-            if (closeTimeout > 0) {
-                long deadline = closeQueuedAt + closeTimeout;
+            if (closeTimeout() > 0) {
+                long deadline = closeQueuedAt + closeTimeout();
                 if (now - deadline >= 0) {
                     c.closeTimedOut();
                     return Long.MAX_VALUE;
@@ -127,51 +141,51 @@ final class Timers extends TimerScheduler.Entry {
                 next = deadline;
             }
         } else {
-            if (idleTimeout > 0) {
-                long deadline = lastReadAt + idleTimeout;
+            if (idleTimeout() > 0) {
+                long deadline = lastReadAt + idleTimeout();
                 if (now - deadline >= 0) {
                     c.startClose(CloseCode.GOING_AWAY, "idle timeout", null, false);
                     return now; // look again at once, as a closing connection
                 }
                 next = deadline;
             }
-            if (pingInterval > 0) {
+            if (pingInterval() > 0) {
                 long written = pingWrittenAt;
-                if (written != 0 && pongTimeout > 0 && now - (written + pongTimeout) >= 0) {
+                if (written != 0 && pongTimeout() > 0 && now - (written + pongTimeout()) >= 0) {
                     // An orphan: it would not read a close frame either, so nothing queued is kept for it.
                     c.startClose(CloseCode.GOING_AWAY, "no pong", new WebSocketException(CloseCode.GOING_AWAY,
-                            "no pong within " + Duration.ofNanos(pongTimeout)), true);
+                            "no pong within " + Duration.ofNanos(pongTimeout())), true);
                     return now;
                 }
                 if (now - nextPingAt >= 0) {
                     sendPing(now);
-                    nextPingAt = now + pingInterval;
+                    nextPingAt = now + pingInterval();
                 }
                 next = Math.min(next, nextPingAt);
-                if (written != 0 && pongTimeout > 0) {
-                    next = Math.min(next, written + pongTimeout);
+                if (written != 0 && pongTimeout() > 0) {
+                    next = Math.min(next, written + pongTimeout());
                 }
             }
         }
-        if (retireAfter > 0 && !c.reader().isRetired()) {
+        if (retireAfter() > 0 && !c.reader().isRetired()) {
             Reader r = c.reader();
             long last = lastReadAt;
-            if (r.isWaiting() && now - (last + retireAfter) >= 0) {
+            if (r.isWaiting() && now - (last + retireAfter()) >= 0) {
                 r.requestRetire();
-                next = Math.min(next, now + retireAfter); // should bytes come first, look again later
+                next = Math.min(next, now + retireAfter()); // should bytes come first, look again later
             } else {
-                next = Math.min(next, (r.isWaiting() ? last : now) + retireAfter);
+                next = Math.min(next, (r.isWaiting() ? last : now) + retireAfter());
             }
         }
-        if (writeStallTimeout > 0) {
+        if (writeStallTimeout() > 0) {
             long since = c.writingSince();
-            if (since != 0 && now - (since + writeStallTimeout) >= 0) {
-                c.writeStalled(Duration.ofNanos(writeStallTimeout));
+            if (since != 0 && now - (since + writeStallTimeout()) >= 0) {
+                c.writeStalled(Duration.ofNanos(writeStallTimeout()));
                 return Long.MAX_VALUE;
             }
             // A write that starts after this look is seen at the next look at the latest: a stall
             // is detected between one and two timeouts after the peer stopped taking bytes.
-            next = Math.min(next, (since != 0 ? since : now) + writeStallTimeout);
+            next = Math.min(next, (since != 0 ? since : now) + writeStallTimeout());
         }
         return next;
     }
