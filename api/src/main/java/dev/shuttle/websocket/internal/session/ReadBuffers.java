@@ -19,7 +19,7 @@ final class ReadBuffers {
     /** Large enough for many small frames per read; a bigger payload is read straight into its own array. */
     static final int BUFFER_SIZE = 32 * 1024;
     /** Idle buffers kept for reuse; beyond this they are left to the garbage collector. */
-    private static final int MAX_POOLED = Math.max(64, Runtime.getRuntime().availableProcessors() * 64);
+    private static final int MAX_POOLED = Math.max(256, Runtime.getRuntime().availableProcessors() * 64);
 
     /** Direct buffers that may exist at once, pooled or in use. */
     static final int MAX_DIRECT = Integer.getInteger("shuttle.readBuffers.maxDirect", 1024);

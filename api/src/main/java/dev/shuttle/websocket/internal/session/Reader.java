@@ -509,8 +509,19 @@ final class Reader implements Runnable {
     private int fill(boolean mayRetire) throws IOException {
         flushDeferred(); // the end of a batch: what its callbacks wrote goes out now
         batching = false;
-        boolean yielded = false;
+        boolean yielded = false; // once per call
         while (true) {
+            if (readWithoutWaiting && !yielded) {
+                // Virtual threads are not preempted: a reader whose socket always has bytes (a
+                // flooding peer) would keep its carrier forever and starve every other
+                // connection. Reading again without having waited, it steps aside, with its
+                // buffer back in the pool meanwhile (so buffers in use follow running readers).
+                // It also reads more before parking: by the time the other readers on this
+                // carrier had their turn, a peer in a request/response loop has often answered,
+                // and a read is much cheaper than a round through the poller.
+                yieldWithoutBuffer();
+                yielded = true;
+            }
             if (buf == null) {
                 buf = ReadBuffers.acquire();
                 if (stash != null) {
@@ -524,13 +535,6 @@ final class Reader implements Runnable {
             }
             int limit = buf.limit();
             buf.position(limit).limit(buf.capacity());
-            if (readWithoutWaiting) {
-                // Virtual threads are not preempted: a reader whose socket always has bytes (a
-                // flooding peer) would keep its carrier forever and starve the drainers it starts,
-                // and every other connection. Reading again without having waited, it steps aside.
-                Thread.yield();
-                yielded = true;
-            }
             int n = c.transport.read(buf);
             buf.limit(buf.position()).position(0);
             if (n > 0) {
@@ -540,14 +544,6 @@ final class Reader implements Runnable {
             }
             if (n < 0) {
                 return END;
-            }
-            if (!yielded && readWithoutWaiting) {
-                // Read more before parking: let the other readers on this carrier run once; by
-                // then a peer in a request/response loop has often answered, and a read is much
-                // cheaper than a round through the poller.
-                yielded = true;
-                Thread.yield();
-                continue;
             }
             readWithoutWaiting = false;
             giveBufferBack();
@@ -599,6 +595,11 @@ final class Reader implements Runnable {
             c.transport.close();
             end(e);
         }
+    }
+
+    private void yieldWithoutBuffer() {
+        giveBufferBack();
+        Thread.yield();
     }
 
     /** Returns the buffer to the pool; its unparsed bytes (a partial header) move to the stash. */
