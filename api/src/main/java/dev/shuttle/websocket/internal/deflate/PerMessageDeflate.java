@@ -17,9 +17,9 @@ import dev.shuttle.websocket.WebSocketException;
  * that writes it ({@link #compressNow}), with a deflater borrowed from {@link Zlib}'s pool for
  * that message. With context takeover the compressed stream must follow the order of the frames
  * on the wire, and a message dropped by the overflow policy must never enter the window; so
- * writers queue the plain message marked with RSV1 and the connection's single drainer
- * compresses it just before writing ({@link #compressQueued}), with a deflater owned by this
- * connection, created on first use. Only the drainer uses it; {@link #closeSender} may run on
+ * writers queue the plain message marked with RSV1 and the connection's single writer (whoever
+ * holds its drain flag) compresses it just before writing ({@link #compressQueued}), with a
+ * deflater owned by this connection, created on first use. Only that writer uses it; {@link #closeSender} may run on
  * another thread, hence the lock (held for CPU work only, never across I/O).
  * <p>
  * <b>Receiving</b> is owned by the reader thread: an inflater borrowed per message when the peer

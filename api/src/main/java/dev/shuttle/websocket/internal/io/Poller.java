@@ -22,9 +22,11 @@ import dev.shuttle.websocket.spi.Readiness;
  * <p>
  * A few platform daemon threads each own a {@link Selector}. Only that thread touches its
  * selector's keys: other threads push a {@link Channel} on the loop's stack and call
- * {@code wakeup()} only when the loop sleeps in {@code select}. When a key is ready, the loop removes the ready operations from its interest
- * set (one-shot, so an unread socket does not spin the loop) and unparks the thread waiting for
- * them; that thread arms the interest again the next time it has to wait.
+ * {@code wakeup()} only when the loop sleeps in {@code select}. When a key is ready, the loop
+ * removes the ready operations from its interest set (one-shot, so an unread socket does not
+ * spin the loop) and unparks the thread waiting for them, or runs the callback an idle reader
+ * left instead ({@link Channel#handOverRead}); the waiter arms the interest again the next time
+ * it has to wait.
  */
 public final class Poller implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Poller.class.getName());
