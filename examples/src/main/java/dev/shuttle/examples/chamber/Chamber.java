@@ -68,8 +68,8 @@ final class Chamber {
                 throw new FullException();
             }
             int id = nextId++;
-            Inbox inbox = new Inbox(connection, limits.maxQueueItems(), limits.maxQueueData(), hall.maxOutbound());
-            Member member = new Member(this, id, connection, hall.nanoTime(), inbox, limits.headersMaxLength());
+            Member member = new Member(this, id, connection, hall.nanoTime(), limits, hall.maxOutbound());
+            Inbox inbox = member.inbox;
             StringBuilder welcome = new StringBuilder("I").append(id);
             for (Member m : members.values()) {
                 welcome.append(":H").append(m.id);
@@ -85,15 +85,16 @@ final class Chamber {
     }
 
     /**
-     * The member's connection closed: its message in flight is cut short where it was going
-     * out ({@code X}), then everyone left is told {@code B<id>}. The last one out ends the chamber.
+     * The member's connection closed (or is closing: it stopped reading): its message in
+     * flight is cut short where it was going out ({@code X}), then everyone left is told
+     * {@code B<id>}. The last one out ends the chamber. Idempotent.
      */
     void leave(Member member) {
+        Transfer unfinished = member.stopSending();
         lock.lock();
         try {
             if (members.remove(member.id, member)) {
                 member.inbox.discard();
-                Transfer unfinished = member.current();
                 for (Member m : members.values()) {
                     if (unfinished != null) {
                         m.inbox.senderGone(unfinished);

@@ -38,6 +38,8 @@ final class Inbox {
     }
 
     private final WebSocket connection;
+    /** Runs, on its own thread, when this inbox closes its too slow member: it leaves the chamber now, not after the close handshake. */
+    private final Runnable onSlow;
     private final int maxItems;
     private final int maxData;
     private final long maxOutbound;
@@ -53,8 +55,9 @@ final class Inbox {
     /** Read without the lock when choosing a target for {@code T*}: an idle member has nothing waiting. */
     private volatile boolean idle = true;
 
-    Inbox(WebSocket connection, int maxItems, int maxData, long maxOutbound) {
+    Inbox(WebSocket connection, int maxItems, int maxData, long maxOutbound, Runnable onSlow) {
         this.connection = connection;
+        this.onSlow = onSlow;
         this.maxItems = maxItems;
         this.maxData = maxData;
         this.maxOutbound = maxOutbound;
@@ -200,18 +203,12 @@ final class Inbox {
         if (closed) {
             return;
         }
-        if (connection.queuedBytes() > maxOutbound) {
-            close(CloseCode.POLICY_VIOLATION, "Too slow: stopped reading");
-            return;
+        if (connection.queuedBytes() > maxOutbound || connection.writeFrame(frame) != SendResult.QUEUED) {
+            // Not reading (or closing already): what is queued stays bounded, and the chamber
+            // hears of it now; the caller may hold the chamber's lock, hence another thread.
+            discard();
+            connection.close(CloseCode.POLICY_VIOLATION, "Too slow: stopped reading");
+            Thread.startVirtualThread(onSlow);
         }
-        if (connection.writeFrame(frame) != SendResult.QUEUED) {
-            close(CloseCode.POLICY_VIOLATION, "Too slow: stopped reading");
-        }
-    }
-
-    /** Under the lock (reentrant, so discard() may take it again). */
-    private void close(int code, String reason) {
-        discard();
-        connection.close(code, reason);
     }
 }

@@ -2,6 +2,7 @@ package dev.shuttle.examples.chamber;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shuttle.websocket.Frame;
 import dev.shuttle.websocket.Opcode;
@@ -15,8 +16,9 @@ import dev.shuttle.websocket.WebSocket;
  * character keeps those bytes for the next frame, so a message cut short ({@code X}) still ends
  * on a character boundary and the receiver's client does not fail it with 1007.
  * <p>
- * The sending side is confined to the connection's reader thread; {@link #current} is volatile
- * because the chamber reads it when choosing {@code T*} targets and when the member leaves.
+ * The sending side runs on the connection's reader thread, under {@link #sending} because a
+ * member may be put out from another thread; {@link #current} is volatile because the chamber
+ * reads it when choosing {@code T*} targets.
  */
 final class Member {
     /** After the metadata line: the part of the message that was not relayed yet. */
@@ -42,14 +44,18 @@ final class Member {
     private int carryLength;
     /** The message being relayed, or null: what a receiver cuts short if this member leaves mid-message. */
     private volatile Transfer current;
+    /** Held while a frame is relayed and while leaving: no frame goes out once the member is gone. */
+    private final ReentrantLock sending = new ReentrantLock();
+    private boolean gone;
 
-    Member(Chamber chamber, int id, WebSocket connection, long joinedNanos, Inbox inbox, int headersMaxLength) {
+    Member(Chamber chamber, int id, WebSocket connection, long joinedNanos, HallSpec limits, long maxOutbound) {
         this.chamber = chamber;
         this.id = id;
         this.connection = connection;
         this.joinedNanos = joinedNanos;
-        this.inbox = inbox;
-        this.headersMaxLength = headersMaxLength;
+        this.inbox = new Inbox(connection, limits.maxQueueItems(), limits.maxQueueData(), maxOutbound,
+                () -> chamber.leave(this));
+        this.headersMaxLength = limits.headersMaxLength();
         this.from = ("F" + id + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -62,9 +68,18 @@ final class Member {
         return current != null;
     }
 
-    /** The message this member is still sending, or null. */
-    Transfer current() {
-        return current;
+    /**
+     * Relays nothing more from now on and returns the message still being sent, or null: what
+     * receivers must cut short. Waits for a frame being relayed, so that none goes out after.
+     */
+    Transfer stopSending() {
+        sending.lock();
+        try {
+            gone = true;
+            return current;
+        } finally {
+            sending.unlock();
+        }
     }
 
     /** A data frame this member sent (control frames are the engine's business). Reader thread. */
@@ -72,6 +87,18 @@ final class Member {
         if (frame.opcode().isControl()) {
             return;
         }
+        // Leaving may happen on another thread (a member too slow to read is put out at once).
+        sending.lock();
+        try {
+            if (!gone) {
+                relayFrame(frame);
+            }
+        } finally {
+            sending.unlock();
+        }
+    }
+
+    private void relayFrame(Frame frame) {
         if (frame.opcode() != Opcode.CONTINUATION) {
             state = State.METADATA;
             text = frame.opcode() == Opcode.TEXT;

@@ -57,6 +57,8 @@ final class RawClient implements AutoCloseable {
     final Map<String, String> headers = new LinkedHashMap<>();
     private final FrameDecoder decoder = new FrameDecoder(false, 1 << 24);
     private ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).flip();
+    /** The opcode of the data message whose frames are arriving. */
+    private Opcode messageOpcode;
 
     private RawClient(Socket socket, int status, byte[] leftover) throws IOException {
         this.socket = socket;
@@ -128,7 +130,6 @@ final class RawClient implements AutoCloseable {
     /** The next whole message (fragments joined) or the close frame; pings are answered on the way. */
     Message next() throws IOException {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
-        Opcode opcode = null;
         while (true) {
             Frame f = nextFrame();
             switch (f.opcode()) {
@@ -139,12 +140,9 @@ final class RawClient implements AutoCloseable {
                     return new Message(Opcode.CLOSE, f.payload(), f.closeCode(), f.closeReason());
                 }
                 default -> {
-                    if (f.opcode() != Opcode.CONTINUATION) {
-                        opcode = f.opcode();
-                    }
                     data.writeBytes(f.payload());
                     if (f.fin()) {
-                        return new Message(opcode, data.toByteArray(), 0, "");
+                        return new Message(messageOpcode, data.toByteArray(), 0, "");
                     }
                 }
             }
@@ -166,6 +164,9 @@ final class RawClient implements AutoCloseable {
             try {
                 Frame f = decoder.decode(buffer);
                 if (f != null) {
+                    if (f.opcode() == Opcode.TEXT || f.opcode() == Opcode.BINARY) {
+                        messageOpcode = f.opcode();
+                    }
                     return f;
                 }
             } catch (WebSocketException e) {
