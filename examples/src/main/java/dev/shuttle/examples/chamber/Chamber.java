@@ -112,9 +112,13 @@ final class Chamber {
         }
     }
 
-    /** The sender's metadata line did not end within HEADERS_MAX_LENGTH bytes. */
+    /**
+     * The sender's metadata line did not end within HEADERS_MAX_LENGTH bytes: it is closed with
+     * 4000 and out of the chamber at once (the reference drops its socket right away too).
+     */
     void metadataTooLong(Member member) {
         hall.closeWith(member.connection, EchoChamberServer.HEADER_TOO_LARGE, "Header too large");
+        leave(member);
     }
 
     /** Who gets a message with these target items (see {@link Metadata#targets}). */
