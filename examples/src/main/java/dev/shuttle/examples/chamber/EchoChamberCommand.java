@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -163,8 +165,10 @@ public final class EchoChamberCommand implements Callable<Integer> {
         return EXIT_OK;
     }
 
-    /** The reference's log format: an ISO instant, a space, the line. */
+    /** The reference's log format: the time as JavaScript's toISOString() writes it, a space, the line. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private static void log(PrintStream out, String text) {
-        out.println(Instant.now() + " " + text);
+        out.println(TIME.format(Instant.now()) + " " + text);
     }
 }

@@ -54,6 +54,7 @@ public final class EchoChamberServer implements AutoCloseable {
 
     private final List<Hall> halls;
     private final List<String> origins;
+    private final Consumer<String> log;
     private final Listener listener;
     private final WebSocketServer server;
 
@@ -65,6 +66,7 @@ public final class EchoChamberServer implements AutoCloseable {
         }
         this.halls = List.copyOf(made);
         this.origins = List.copyOf(b.origins);
+        this.log = b.log;
         Options options = Options.builder()
                 .compression(Compression.disabled()) // frames are relayed as they are; the reference offers no extension
                 .maxMessageSize(b.maxMessageSize)
@@ -123,6 +125,15 @@ public final class EchoChamberServer implements AutoCloseable {
 
     /** The reference's checks, in its order: the request target, the subprotocol and prefix (404), the Origin (403). */
     private void onUpgrade(HandshakeRequest request, Map<String, Object> attributes) throws UpgradeRejectedException {
+        try {
+            check(request, attributes);
+        } catch (UpgradeRejectedException e) {
+            log.accept("Closed socket " + describe(request.remoteAddress()) + " with " + e.status() + " \"" + e.getMessage() + "\"");
+            throw e;
+        }
+    }
+
+    private void check(HandshakeRequest request, Map<String, Object> attributes) throws UpgradeRejectedException {
         String target = request.query() == null ? request.path() : request.path() + "?" + request.query();
         if (!TARGET.matcher(target).matches()) {
             throw new UpgradeRejectedException(400, "Invalid URL");
@@ -192,7 +203,10 @@ public final class EchoChamberServer implements AutoCloseable {
 
     /** {@code 127.0.0.1:54321}, as the reference logs a socket. */
     static String describe(WebSocket connection) {
-        InetSocketAddress a = connection.remoteAddress();
+        return describe(connection.remoteAddress());
+    }
+
+    private static String describe(InetSocketAddress a) {
         if (a == null) {
             return "?";
         }
