@@ -121,6 +121,12 @@ final class Chamber {
         leave(member);
     }
 
+    /** The member's inbox closed it with 1008 (it stopped reading); runs on a thread of its own. */
+    void tooSlow(Member member) {
+        hall.log("Closed socket " + EchoChamberServer.describe(member.connection) + " with 1008 \"Too slow: stopped reading\"");
+        leave(member);
+    }
+
     /** Who gets a message with these target items (see {@link Metadata#targets}). */
     List<Member> recipients(Member sender, Set<String> targets) {
         List<Member> out = new ArrayList<>();

@@ -38,7 +38,7 @@ final class Inbox {
     }
 
     private final WebSocket connection;
-    /** Runs, on its own thread, when this inbox closes its too slow member: it leaves the chamber now, not after the close handshake. */
+    /** Runs, on a thread of its own, when this inbox closed its member for not reading: it leaves the chamber now, not after the close handshake. */
     private final Runnable onSlow;
     private final int maxItems;
     private final int maxData;

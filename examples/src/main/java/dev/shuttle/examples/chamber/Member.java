@@ -54,7 +54,7 @@ final class Member {
         this.connection = connection;
         this.joinedNanos = joinedNanos;
         this.inbox = new Inbox(connection, limits.maxQueueItems(), limits.maxQueueData(), maxOutbound,
-                () -> chamber.leave(this));
+                () -> chamber.tooSlow(this));
         this.headersMaxLength = limits.headersMaxLength();
         this.from = ("F" + id + "\n").getBytes(StandardCharsets.US_ASCII);
     }
