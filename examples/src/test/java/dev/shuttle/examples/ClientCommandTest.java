@@ -69,6 +69,18 @@ class ClientCommandTest {
     }
 
     @Test
+    void subprotocolAndEscapesSpeakTheEchoChamber() throws Exception {
+        try (var chamber = dev.shuttle.examples.chamber.EchoChamberServer.builder()
+                .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start()) {
+            String uri = "ws://127.0.0.1:" + chamber.port() + "/room";
+            assertEquals(Main.EXIT_OK, run("T**\\nhello\\\\world\n", uri, "--subprotocol", "echo", "--escapes"));
+            assertEquals("I0\nF0\\nhello\\\\world\n", stdout().replace("\r\n", "\n"));
+        }
+        assertEquals("a\nb\\c\\d", ClientCommand.unescape("a\\nb\\\\c\\d"));
+        assertEquals("a\\nb\\\\c", ClientCommand.printable("a\nb\\c", true));
+    }
+
+    @Test
     void aRefusedConnectionExits1() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
