@@ -44,7 +44,7 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
         }
         ServletTransport t;
         try {
-            t = new ServletTransport(connection, remoteAddress, localAddress, secure);
+            t = new ServletTransport(TomcatConnection.forContainer(connection), remoteAddress, localAddress, secure);
         } catch (Throwable e) {
             Failures.log(LOG, "cannot bridge an upgraded servlet connection", e);
             closeQuietly(connection);
