@@ -32,9 +32,16 @@ import jakarta.servlet.http.WebConnection;
  * is not run: onDataAvailable is what the bridge resumes. If a future Tomcat moves these
  * internals, the connection is used without the executor (no pause, the 1 MiB bound) and a
  * debug line says so.</li>
+ * <li><b>Closing the output half-closes the socket.</b> Tomcat's upgraded output stream only
+ * marks itself closed: no FIN reached the peer until the whole connection closed, so after
+ * failing a connection (1002, 1007, ...) the server kept TCP open until its close timeout, and
+ * the Autobahn cases that wait for the server to drop TCP failed ("FAILED BY CLIENT" on 117
+ * cases). After closing the stream, the socket's channel is shut down for output
+ * ({@code SocketWrapperBase.getSocket().getIOChannel().shutdownOutput()}, reflection again); with
+ * TLS that sends FIN without a close_notify, after our close frame.</li>
  * </ul>
- * {@code WebConnection.close()} closes the TCP connection on Tomcat 11.0.29 (it dispatches a
- * STOP event); the contract suite's close cases and ServletManyConnectionsTest check that the
+ * {@code WebConnection.close()} itself closes the TCP connection on Tomcat 11.0.29 (it dispatches
+ * a STOP event); the contract suite's close cases and ServletManyConnectionsTest check that the
  * peer sees the end of the stream after the close handshake.
  */
 final class TomcatConnection implements WebConnection, Executor {
@@ -50,7 +57,7 @@ final class TomcatConnection implements WebConnection, Executor {
 
     private TomcatConnection(WebConnection connection) throws IOException {
         this.connection = connection;
-        this.output = new FlushingOutput(connection.getOutputStream());
+        this.output = new FlushingOutput(connection.getOutputStream(), this::halfClose);
         Object s = null;
         Method m = null;
         Object event = null;
@@ -94,6 +101,22 @@ final class TomcatConnection implements WebConnection, Executor {
         }
     }
 
+    /** Sends FIN on Tomcat's socket (see the class comment); without reflection, nothing. */
+    private void halfClose() {
+        if (socket == null) {
+            return;
+        }
+        try {
+            Object channel = socket.getClass().getMethod("getSocket").invoke(socket);
+            Object io = channel.getClass().getMethod("getIOChannel").invoke(channel);
+            if (io instanceof java.nio.channels.SocketChannel sc) {
+                sc.shutdownOutput();
+            }
+        } catch (ReflectiveOperationException | IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot half-close Tomcat's socket: {0}", e.toString());
+        }
+    }
+
     @Override
     public ServletInputStream getInputStream() throws IOException {
         return connection.getInputStream();
@@ -111,9 +134,11 @@ final class TomcatConnection implements WebConnection, Executor {
 
     private static final class FlushingOutput extends ServletOutputStream {
         private final ServletOutputStream out;
+        private final Runnable afterClose;
 
-        FlushingOutput(ServletOutputStream out) {
+        FlushingOutput(ServletOutputStream out, Runnable afterClose) {
             this.out = out;
+            this.afterClose = afterClose;
         }
 
         @Override
@@ -152,6 +177,7 @@ final class TomcatConnection implements WebConnection, Executor {
         @Override
         public void close() throws IOException {
             out.close();
+            afterClose.run();
         }
     }
 }
