@@ -22,6 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * It keeps no buffer and costs two fields and a flag per direction.
  */
 public final class Readiness {
+    /** An unsignalled, open readiness. */
+    public Readiness() {
+    }
+
     /** Set by signal, taken by await: the waiter's half of the Dekker pair with {@link #waiter}. */
     private final AtomicBoolean signalled = new AtomicBoolean();
     private volatile Thread waiter;
@@ -56,7 +60,11 @@ public final class Readiness {
         }
     }
 
-    /** Takes a pending signal without waiting: whether there was one. */
+    /**
+     * Takes a pending signal without waiting: whether there was one.
+     *
+     * @return whether a signal was pending
+     */
     public boolean poll() {
         return signalled.getAndSet(false);
     }
@@ -83,6 +91,7 @@ public final class Readiness {
         unparkWaiter();
     }
 
+    /** {@return whether {@link #close()} was called: waits return at once} */
     public boolean isClosed() {
         return closed;
     }
