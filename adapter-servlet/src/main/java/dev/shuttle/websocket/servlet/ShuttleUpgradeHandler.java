@@ -24,6 +24,7 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
     private volatile boolean secure;
     private volatile ServletTransport transport;
 
+    /** For the container, which instantiates it in {@code request.upgrade()}. */
     public ShuttleUpgradeHandler() {
     }
 

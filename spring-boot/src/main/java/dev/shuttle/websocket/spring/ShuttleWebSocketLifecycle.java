@@ -22,6 +22,8 @@ public class ShuttleWebSocketLifecycle implements SmartLifecycle {
     private volatile boolean running;
 
     /**
+     * A lifecycle for one server.
+     *
      * @param server the server whose connections are closed
      * @param timeout how long {@link #stop()} waits for the clients' close frames
      */

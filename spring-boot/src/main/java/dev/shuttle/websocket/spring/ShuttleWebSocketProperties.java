@@ -20,6 +20,10 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("shuttle.websocket")
 public class ShuttleWebSocketProperties {
+    /** Everything at its default. */
+    public ShuttleWebSocketProperties() {
+    }
+
     /** The servlet path the WebSocket is served at (exact; add "/*" for a prefix). */
     private String path = "/ws";
     /** How long graceful shutdown waits for clients to answer the 1001 close. */
@@ -95,172 +99,240 @@ public class ShuttleWebSocketProperties {
         return b.build();
     }
 
-    /** @return the servlet path */
+    /** {@return the servlet path} */
     public String getPath() {
         return path;
     }
 
-    /** @param path the servlet path */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param path the servlet path
+     */
     public void setPath(String path) {
         this.path = path;
     }
 
-    /** @return the graceful shutdown wait */
+    /** {@return the graceful shutdown wait} */
     public Duration getShutdownTimeout() {
         return shutdownTimeout;
     }
 
-    /** @param shutdownTimeout the graceful shutdown wait */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param shutdownTimeout the graceful shutdown wait
+     */
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    /** @return whether Boot's Tomcat gets the head guard */
+    /** {@return whether Boot's Tomcat gets the head guard} */
     public boolean isTomcatHeadGuard() {
         return tomcatHeadGuard;
     }
 
-    /** @param tomcatHeadGuard whether Boot's Tomcat gets the head guard */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param tomcatHeadGuard whether Boot's Tomcat gets the head guard
+     */
     public void setTomcatHeadGuard(boolean tomcatHeadGuard) {
         this.tomcatHeadGuard = tomcatHeadGuard;
     }
 
-    /** @return {@link Options#maxFramePayload()}, or null for the default */
+    /** {@return {@link Options#maxFramePayload()}, or null for the default} */
     public DataSize getMaxFramePayload() {
         return maxFramePayload;
     }
 
-    /** @param v {@link Options#maxFramePayload()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#maxFramePayload()}
+     */
     public void setMaxFramePayload(DataSize v) {
         this.maxFramePayload = v;
     }
 
-    /** @return {@link Options#maxMessageSize()}, or null for the default */
+    /** {@return {@link Options#maxMessageSize()}, or null for the default} */
     public DataSize getMaxMessageSize() {
         return maxMessageSize;
     }
 
-    /** @param v {@link Options#maxMessageSize()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#maxMessageSize()}
+     */
     public void setMaxMessageSize(DataSize v) {
         this.maxMessageSize = v;
     }
 
-    /** @return {@link Options#maxQueuedBytes()}, or null for the default */
+    /** {@return {@link Options#maxQueuedBytes()}, or null for the default} */
     public DataSize getMaxQueuedBytes() {
         return maxQueuedBytes;
     }
 
-    /** @param v {@link Options#maxQueuedBytes()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#maxQueuedBytes()}
+     */
     public void setMaxQueuedBytes(DataSize v) {
         this.maxQueuedBytes = v;
     }
 
-    /** @return {@link Options#overflowPolicy()}, or null for the default */
+    /** {@return {@link Options#overflowPolicy()}, or null for the default} */
     public OverflowPolicy getOverflowPolicy() {
         return overflowPolicy;
     }
 
-    /** @param v {@link Options#overflowPolicy()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#overflowPolicy()}
+     */
     public void setOverflowPolicy(OverflowPolicy v) {
         this.overflowPolicy = v;
     }
 
-    /** @return {@link Options#blockTimeout()}, or null for the default */
+    /** {@return {@link Options#blockTimeout()}, or null for the default} */
     public Duration getBlockTimeout() {
         return blockTimeout;
     }
 
-    /** @param v {@link Options#blockTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#blockTimeout()}
+     */
     public void setBlockTimeout(Duration v) {
         this.blockTimeout = v;
     }
 
-    /** @return {@link Options#closeTimeout()}, or null for the default */
+    /** {@return {@link Options#closeTimeout()}, or null for the default} */
     public Duration getCloseTimeout() {
         return closeTimeout;
     }
 
-    /** @param v {@link Options#closeTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#closeTimeout()}
+     */
     public void setCloseTimeout(Duration v) {
         this.closeTimeout = v;
     }
 
-    /** @return {@link Options#pingInterval()}, or null for the default */
+    /** {@return {@link Options#pingInterval()}, or null for the default} */
     public Duration getPingInterval() {
         return pingInterval;
     }
 
-    /** @param v {@link Options#pingInterval()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#pingInterval()}
+     */
     public void setPingInterval(Duration v) {
         this.pingInterval = v;
     }
 
-    /** @return {@link Options#pongTimeout()}, or null for the default */
+    /** {@return {@link Options#pongTimeout()}, or null for the default} */
     public Duration getPongTimeout() {
         return pongTimeout;
     }
 
-    /** @param v {@link Options#pongTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#pongTimeout()}
+     */
     public void setPongTimeout(Duration v) {
         this.pongTimeout = v;
     }
 
-    /** @return {@link Options#idleTimeout()}, or null for the default */
+    /** {@return {@link Options#idleTimeout()}, or null for the default} */
     public Duration getIdleTimeout() {
         return idleTimeout;
     }
 
-    /** @param v {@link Options#idleTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#idleTimeout()}
+     */
     public void setIdleTimeout(Duration v) {
         this.idleTimeout = v;
     }
 
-    /** @return {@link Options#handshakeTimeout()}, or null for the default */
+    /** {@return {@link Options#handshakeTimeout()}, or null for the default} */
     public Duration getHandshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /** @param v {@link Options#handshakeTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#handshakeTimeout()}
+     */
     public void setHandshakeTimeout(Duration v) {
         this.handshakeTimeout = v;
     }
 
-    /** @return {@link Options#writeStallTimeout()}, or null for the default */
+    /** {@return {@link Options#writeStallTimeout()}, or null for the default} */
     public Duration getWriteStallTimeout() {
         return writeStallTimeout;
     }
 
-    /** @param v {@link Options#writeStallTimeout()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#writeStallTimeout()}
+     */
     public void setWriteStallTimeout(Duration v) {
         this.writeStallTimeout = v;
     }
 
-    /** @return {@link Options#maxRequestHeadBytes()}, or null for the default */
+    /** {@return {@link Options#maxRequestHeadBytes()}, or null for the default} */
     public DataSize getMaxRequestHeadBytes() {
         return maxRequestHeadBytes;
     }
 
-    /** @param v {@link Options#maxRequestHeadBytes()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#maxRequestHeadBytes()}
+     */
     public void setMaxRequestHeadBytes(DataSize v) {
         this.maxRequestHeadBytes = v;
     }
 
-    /** @return {@link Options#acceptUnmaskedFrames()}, or null for the default */
+    /** {@return {@link Options#acceptUnmaskedFrames()}, or null for the default} */
     public Boolean getAcceptUnmaskedFrames() {
         return acceptUnmaskedFrames;
     }
 
-    /** @param v {@link Options#acceptUnmaskedFrames()} */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v {@link Options#acceptUnmaskedFrames()}
+     */
     public void setAcceptUnmaskedFrames(Boolean v) {
         this.acceptUnmaskedFrames = v;
     }
 
-    /** @return whether permessage-deflate is accepted, or null for the default (on) */
+    /** {@return whether permessage-deflate is accepted, or null for the default (on)} */
     public Boolean getCompression() {
         return compression;
     }
 
-    /** @param v false declines permessage-deflate */
+    /**
+     * Sets the property; null restores the default.
+     *
+     * @param v false declines permessage-deflate
+     */
     public void setCompression(Boolean v) {
         this.compression = v;
     }
