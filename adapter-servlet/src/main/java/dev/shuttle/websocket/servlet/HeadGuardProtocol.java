@@ -73,7 +73,10 @@ public class HeadGuardProtocol extends Http11NioProtocol {
     public void start() throws Exception {
         super.start();
         if (firstHeadTimeoutMillis > 0) {
-            sweeper = Thread.ofPlatform().daemon().name("shuttle-tomcat-head-guard-" + getPort()).start(this::sweep);
+            // Assigned before it runs: the loop ends as soon as the field names another thread.
+            Thread t = Thread.ofPlatform().daemon().name("shuttle-tomcat-head-guard-" + getPort()).unstarted(this::sweep);
+            sweeper = t;
+            t.start();
         }
     }
 
