@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real Autobahn|Testsuite (docker image crossbario/autobahn-testsuite) against Shuttle:
 #   1. starts the echo server on every transport this build has (9011 builtin, 9012 jetty,
-#      9013 servlet, 9014 undertow) and runs `wstest -m fuzzingclient` against them;
+#      9013 servlet, 9014 undertow, 9015 tomcat) and runs `wstest -m fuzzingclient` against them;
 #   2. runs `wstest -m fuzzingserver` on 9001 and Shuttle's client against it;
 #   3. reads reports/{servers,clients}/index.json and fails if any case FAILED.
 # Needs docker, python3 and a JDK 21+ `java` (or JAVA, or JAVA_HOME). Build first:
@@ -39,9 +39,9 @@ wait_port() { # host port seconds [pid that must stay alive]
 }
 
 # 1. Servers: one echo server per transport that exists in this build.
-declare -A PORTS=([builtin]=9011 [jetty]=9012 [servlet]=9013 [undertow]=9014)
+declare -A PORTS=([builtin]=9011 [jetty]=9012 [servlet]=9013 [undertow]=9014 [tomcat]=9015)
 RUNNING=()
-for t in builtin jetty servlet undertow; do
+for t in builtin jetty servlet undertow tomcat; do
     log=$REPORTS/server-$t.log
     "$JAVA" -jar "$JAR" server --transport "$t" --host 127.0.0.1 --port "${PORTS[$t]}" >"$log" 2>&1 &
     pid=$!

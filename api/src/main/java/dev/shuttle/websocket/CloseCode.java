@@ -40,6 +40,9 @@ public final class CloseCode {
      * Whether a code may be carried by a close frame (§7.4.1, §7.4.2 and the IANA registry):
      * 1000-1003, 1007-1014 and the 3000-4999 ranges. 1004, 1005, 1006, 1015 and anything
      * else are a protocol error (1002) when received.
+     *
+     * @param code a close code
+     * @return whether a peer may send it in a close frame (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)
      */
     public static boolean isValidOnWire(int code) {
         return (code >= 1000 && code <= 1003)

@@ -50,35 +50,37 @@ public final class Compression {
         this.lowMemory = b.lowMemory;
     }
 
-    /** Enabled, with the defaults above. */
+    /** {@return the default settings: enabled, with the values above} */
     public static Compression defaults() {
         return DEFAULTS;
     }
 
-    /** Never negotiated: no offer (client), every offer declined (server). */
+    /** {@return never negotiated: no offer (client), every offer declined (server)} */
     public static Compression disabled() {
         return DISABLED;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder with these settings, to change some} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Whether permessage-deflate is offered (client) or accepted (server). */
+    /** {@return whether permessage-deflate is offered (client) or accepted (server)} */
     public boolean enabled() {
         return enabled;
     }
 
-    /** Data messages with fewer payload bytes than this are sent uncompressed (RFC 7692 §6 lets a sender choose per message). */
+    /** {@return data messages with fewer payload bytes than this are sent uncompressed (RFC 7692 §6 lets a sender choose per message)} */
     public int threshold() {
         return threshold;
     }
 
-    /** The zlib compression level, 0 (store) .. 9 (smallest). */
+    /** {@return the zlib compression level, 0 (store) .. 9 (smallest)} */
     public int level() {
         return level;
     }
@@ -86,6 +88,8 @@ public final class Compression {
     /**
      * Negotiate no context takeover for what we send (a client also offers it for what it receives),
      * so compressors are pooled and idle connections hold none.
+     *
+     * @return whether no context takeover is agreed for our compressor, so that deflaters are pooled
      */
     public boolean lowMemory() {
         return lowMemory;
@@ -114,12 +118,24 @@ public final class Compression {
             lowMemory = c.lowMemory;
         }
 
+        /**
+         * Offer (client) or accept (server) permessage-deflate.
+         *
+         * @param enabled false never negotiates it
+         * @return this builder
+         */
         public Builder enabled(boolean enabled) {
             this.enabled = enabled;
             return this;
         }
 
-        /** 0 compresses every data message, even empty ones. */
+        /**
+         * 0 compresses every data message, even empty ones.
+         *
+         * @param bytes data messages with fewer payload bytes are sent plain; default {@value #DEFAULT_THRESHOLD}
+         * @return this builder
+         * @throws IllegalArgumentException for a negative value
+         */
         public Builder threshold(int bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("threshold must not be negative: " + bytes);
@@ -128,6 +144,13 @@ public final class Compression {
             return this;
         }
 
+        /**
+         * The zlib level.
+         *
+         * @param level 0 (store) .. 9 (smallest); default {@value #DEFAULT_LEVEL}
+         * @return this builder
+         * @throws IllegalArgumentException outside 0..9
+         */
         public Builder level(int level) {
             if (level < 0 || level > 9) {
                 throw new IllegalArgumentException("level must be 0..9: " + level);
@@ -136,11 +159,18 @@ public final class Compression {
             return this;
         }
 
+        /**
+         * Agree no context takeover for our compressor, so that its deflater is pooled between messages: about 7 KiB instead of about 127 KiB per idle connection that has sent compressed data, for a lower ratio.
+         *
+         * @param lowMemory true to pool
+         * @return this builder
+         */
         public Builder lowMemory(boolean lowMemory) {
             this.lowMemory = lowMemory;
             return this;
         }
 
+        /** {@return the settings} */
         public Compression build() {
             return new Compression(this);
         }

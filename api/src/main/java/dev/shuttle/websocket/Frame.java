@@ -23,6 +23,8 @@ public final class Frame {
     private final byte[] payload;
 
     /**
+     * A frame as given; control frames are checked (final, at most 125 bytes).
+     *
      * @param fin     whether this is the final fragment of its message
      * @param rsv     the RSV1-3 bits as the 3-bit value {@code rsv1<<2 | rsv2<<1 | rsv3}
      * @param opcode  the opcode
@@ -41,78 +43,120 @@ public final class Frame {
         }
     }
 
+    /**
+     * A final text frame.
+     *
+     * @param text encoded as UTF-8
+     * @return the frame
+     */
     public static Frame text(String text) {
         return new Frame(true, 0, Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A final binary frame.
+     *
+     * @param data the payload, not copied
+     * @return the frame
+     */
     public static Frame binary(byte[] data) {
         return new Frame(true, 0, Opcode.BINARY, data);
     }
 
+    /**
+     * A ping frame.
+     *
+     * @param data at most 125 bytes
+     * @return the frame
+     * @throws IllegalArgumentException for more than 125 bytes
+     */
     public static Frame ping(byte[] data) {
         return new Frame(true, 0, Opcode.PING, data);
     }
 
+    /**
+     * A pong frame.
+     *
+     * @param data at most 125 bytes
+     * @return the frame
+     * @throws IllegalArgumentException for more than 125 bytes
+     */
     public static Frame pong(byte[] data) {
         return new Frame(true, 0, Opcode.PONG, data);
     }
 
-    /** A close frame; the reason is cut to fit 123 bytes of UTF-8 on a character boundary. */
+    /**
+     * A close frame; the reason is cut to fit 123 bytes of UTF-8 on a character boundary.
+     *
+     * @param code the close code
+     * @param reason the reason, possibly empty
+     * @return the frame
+     */
     public static Frame close(int code, String reason) {
         return new Frame(true, 0, Opcode.CLOSE, ClosePayload.build(code, reason));
     }
 
+    /** {@return whether this is the final fragment of its message} */
     public boolean fin() {
         return fin;
     }
 
+    /** {@return RSV1 (permessage-deflate's "compressed" bit on a message's first frame)} */
     public boolean rsv1() {
         return (rsv & 4) != 0;
     }
 
+    /** {@return RSV2 (no extension defines it)} */
     public boolean rsv2() {
         return (rsv & 2) != 0;
     }
 
+    /** {@return RSV3 (no extension defines it)} */
     public boolean rsv3() {
         return (rsv & 1) != 0;
     }
 
-    /** The RSV bits as a 3-bit value. */
+    /** {@return the RSV bits as a 3-bit value} */
     public int rsv() {
         return rsv;
     }
 
+    /** {@return the opcode} */
     public Opcode opcode() {
         return opcode;
     }
 
-    /** The payload array itself, not a copy. */
+    /** {@return the payload array itself, not a copy} */
     public byte[] payload() {
         return payload;
     }
 
-    /** The payload decoded as UTF-8 (for text frames). */
+    /** {@return the payload decoded as UTF-8 (for text frames)} */
     public String text() {
         return new String(payload, StandardCharsets.UTF_8);
     }
 
-    /** For a close frame: the status code, or 1005 when it carries none. */
+    /** {@return for a close frame: the status code, or 1005 when it carries none} */
     public int closeCode() {
         return payload.length < 2 ? CloseCode.NO_STATUS : ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
     }
 
-    /** For a close frame: the reason, or the empty string. */
+    /** {@return for a close frame: the reason, or the empty string} */
     public String closeReason() {
         return payload.length <= 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
     }
 
-    /** This frame on the wire without a mask (server to client), in a new buffer ready to read. */
+    /** {@return this frame on the wire without a mask (server to client), in a new buffer ready to read} */
     public ByteBuffer encode() {
         return FrameEncoder.encode(fin, rsv, opcode.code(), payload, 0, payload.length, false, 0);
     }
 
-    /** This frame on the wire masked with {@code maskKey} (client to server), in a new buffer ready to read. */
+    /**
+     * This frame on the wire masked with {@code maskKey} (client to server), in a new buffer ready to read.
+     *
+     * @param maskKey the 4-byte masking key
+     * @return the encoded frame
+     */
     public ByteBuffer encode(int maskKey) {
         return FrameEncoder.encode(fin, rsv, opcode.code(), payload, 0, payload.length, true, maskKey);
     }

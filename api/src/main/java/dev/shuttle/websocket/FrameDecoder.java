@@ -52,6 +52,8 @@ public final class FrameDecoder {
     private int pendingHeaderLength;
 
     /**
+     * A decoder without extensions (RSV bits refused with 1002).
+     *
      * @param expectMasked    true to decode frames sent by a client (they must be masked),
      *                        false for frames sent by a server (they must not be)
      * @param maxFramePayload larger frames are refused with 1009 before their payload is read;
@@ -62,6 +64,8 @@ public final class FrameDecoder {
     }
 
     /**
+     * A decoder that may accept RSV1 (permessage-deflate).
+     *
      * @param expectMasked    true to decode frames sent by a client (they must be masked),
      *                        false for frames sent by a server (they must not be)
      * @param maxFramePayload larger frames are refused with 1009 before their payload is read;
@@ -80,6 +84,8 @@ public final class FrameDecoder {
      * unchanged as well, and the decoder must not be used again.
      *
      * @throws WebSocketException with 1002, 1007 or 1009 for a frame that breaks RFC 6455
+     * @param buffer bytes received, from its position to its limit
+     * @return the next frame, or {@code null} when more bytes are needed
      */
     public Frame decode(ByteBuffer buffer) throws WebSocketException {
         int start = buffer.position();

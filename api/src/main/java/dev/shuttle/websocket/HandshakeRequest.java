@@ -9,31 +9,41 @@ import java.util.Map;
  * Adapters implement it over their server's request; header names are case-insensitive.
  */
 public interface HandshakeRequest {
-    /** The HTTP method, e.g. {@code GET}. */
+    /** {@return the HTTP method, e.g. {@code GET}} */
     String method();
 
-    /** The request path without the query, e.g. {@code /chat/room1}. */
+    /** {@return the request path without the query, e.g. {@code /chat/room1}} */
     String path();
 
-    /** The raw query string without {@code ?}, or {@code null} when there is none. */
+    /** {@return the raw query string without {@code ?}, or {@code null} when there is none} */
     String query();
 
-    /** All values of a header (one per header line, not split at commas), empty when absent. */
+    /**
+     * All values of a header (one per header line, not split at commas), empty when absent.
+     *
+     * @param name the header's name, case-insensitive
+     * @return the values
+     */
     List<String> headers(String name);
 
-    /** All header names as received. */
+    /** {@return all header names as received} */
     List<String> headerNames();
 
-    /** The peer's address (the TCP peer; a proxy's address behind a proxy). */
+    /** {@return the peer's address (the TCP peer; a proxy's address behind a proxy)} */
     InetSocketAddress remoteAddress();
 
-    /** The first value of a header, or {@code null} when absent. */
+    /**
+     * The first value of a header, or {@code null} when absent.
+     *
+     * @param name the header's name, case-insensitive
+     * @return the value
+     */
     default String header(String name) {
         List<String> values = headers(name);
         return values.isEmpty() ? null : values.get(0);
     }
 
-    /** Cookies from every {@code Cookie} header, by name (RFC 6265 §5.4 syntax); the first wins. */
+    /** {@return cookies from every {@code Cookie} header, by name (RFC 6265 §5.4 syntax); the first wins} */
     default Map<String, String> cookies() {
         Map<String, String> cookies = new java.util.LinkedHashMap<>();
         for (String line : headers("Cookie")) {
@@ -51,7 +61,12 @@ public interface HandshakeRequest {
         return cookies;
     }
 
-    /** The first value of a query parameter (not URL-decoded beyond {@code %XX} and {@code +}), or {@code null}. */
+    /**
+     * The first value of a query parameter (not URL-decoded beyond {@code %XX} and {@code +}), or {@code null}.
+     *
+     * @param name the parameter's name
+     * @return the value
+     */
     default String queryParameter(String name) {
         String q = query();
         if (q == null) {

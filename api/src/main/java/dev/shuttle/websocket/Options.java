@@ -55,24 +55,27 @@ public final class Options {
         this.compression = b.compression;
     }
 
+    /** {@return the defaults (see each accessor)} */
     public static Options defaults() {
         return DEFAULTS;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder with these options, to change some} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Largest payload of one received frame; a larger header is refused with 1009 before its payload is read. */
+    /** {@return largest payload of one received frame; a larger header is refused with 1009 before its payload is read} */
     public long maxFramePayload() {
         return maxFramePayload;
     }
 
-    /** Largest received message, all fragments (and, with compression, the inflated size) together; 1009 beyond. */
+    /** {@return largest received message, all fragments (and, with compression, the inflated size) together; 1009 beyond} */
     public long maxMessageSize() {
         return maxMessageSize;
     }
@@ -81,22 +84,24 @@ public final class Options {
      * Bytes that may wait in a connection's outbound queue before {@link #overflowPolicy()}
      * applies: the encoded frames plus about 100 bytes per queued frame for its bookkeeping, so
      * that many tiny messages are bounded by the memory they really take.
+     *
+     * @return the byte limit of the outbound queue; default 4 MiB
      */
     public long maxQueuedBytes() {
         return maxQueuedBytes;
     }
 
-    /** What a data write does when the outbound queue is full; default {@link OverflowPolicy#DROP}. */
+    /** {@return what a data write does when the outbound queue is full; default {@link OverflowPolicy#DROP}} */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 
-    /** How long a write waits for room under {@link OverflowPolicy#BLOCK}; default 5 s. */
+    /** {@return how long a write waits for room under {@link OverflowPolicy#BLOCK}; default 5 s} */
     public Duration blockTimeout() {
         return blockTimeout;
     }
 
-    /** How long to wait for the peer's close frame (or, on a client, the server's TCP close) before dropping the connection; default 5 s. */
+    /** {@return how long to wait for the peer's close frame (or, on a client, the server's TCP close) before dropping the connection; default 5 s} */
     public Duration closeTimeout() {
         return closeTimeout;
     }
@@ -105,12 +110,14 @@ public final class Options {
      * Send an automatic ping this often; default 30 s, zero sends none. With {@link #pongTimeout()}
      * it reaps half-open peers (a vanished client whose TCP connection still looks open) within
      * {@code pingInterval + pongTimeout}.
+     *
+     * @return the keepalive ping interval
      */
     public Duration pingInterval() {
         return pingInterval;
     }
 
-    /** With a ping interval: an orphan that sends no pong this long after our ping was written is closed with 1001 and dropped; default 30 s. */
+    /** {@return with a ping interval: an orphan that sends no pong this long after our ping was written is closed with 1001 and dropped; default 30 s} */
     public Duration pongTimeout() {
         return pongTimeout;
     }
@@ -118,12 +125,14 @@ public final class Options {
     /**
      * Close (1001) a connection that received nothing (no data, no pong) for this long; default
      * 5 minutes, zero never does. With the default keepalive a live peer always answers in time.
+     *
+     * @return the idle timeout
      */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** How long a peer may take to complete the opening handshake; default 10 s. */
+    /** {@return how long a peer may take to complete the opening handshake; default 10 s} */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
@@ -133,6 +142,8 @@ public final class Options {
      * reading, or its window is shut) is dropped (1006 reported; no close frame can reach it);
      * default 30 s, zero never. Without it a peer that stops reading holds its whole queue
      * ({@link #maxQueuedBytes()}) for as long as it stays connected.
+     *
+     * @return the write-stall timeout
      */
     public Duration writeStallTimeout() {
         return writeStallTimeout;
@@ -143,6 +154,8 @@ public final class Options {
      * every transport; a longer one is refused with 431 before the connection keeps any copy of
      * it; default {@value #DEFAULT_MAX_REQUEST_HEAD_BYTES}. The container's own limit, where an
      * adapter runs, should be set no higher (see the README).
+     *
+     * @return the request-head limit in bytes
      */
     public int maxRequestHeadBytes() {
         return maxRequestHeadBytes;
@@ -151,6 +164,8 @@ public final class Options {
     /**
      * Accept client frames without a mask (wsbroad's {@code --accept-unmasked-frames}). RFC 6455
      * §5.1 requires the server to fail such a connection with 1002, which is the default.
+     *
+     * @return whether unmasked client frames are accepted
      */
     public boolean acceptUnmaskedFrames() {
         return acceptUnmaskedFrames;
@@ -163,12 +178,14 @@ public final class Options {
      * listed {@code headerNames()}). The rest are gone after the handshake, so an idle connection
      * does not carry a copy of its request (a browser's is 0.5-1 KiB). Headers a handler needs
      * after the upgrade are best read in the hook and kept as attributes.
+     *
+     * @return whether every request header is kept
      */
     public boolean keepRequestHeaders() {
         return keepRequestHeaders;
     }
 
-    /** permessage-deflate (RFC 7692) settings; default {@link Compression#defaults()} (enabled). */
+    /** {@return permessage-deflate (RFC 7692) settings; default {@link Compression#defaults()} (enabled)} */
     public Compression compression() {
         return compression;
     }
@@ -224,61 +241,144 @@ public final class Options {
             compression = o.compression;
         }
 
+        /**
+         * See {@link Options#maxFramePayload()}.
+         *
+         * @param bytes positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxFramePayload(long bytes) {
             maxFramePayload = positive(bytes, "maxFramePayload");
             return this;
         }
 
+        /**
+         * See {@link Options#maxMessageSize()}.
+         *
+         * @param bytes positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxMessageSize(long bytes) {
             maxMessageSize = positive(bytes, "maxMessageSize");
             return this;
         }
 
+        /**
+         * See {@link Options#maxQueuedBytes()}.
+         *
+         * @param bytes positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxQueuedBytes(long bytes) {
             maxQueuedBytes = positive(bytes, "maxQueuedBytes");
             return this;
         }
 
+        /**
+         * See {@link Options#overflowPolicy()}.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
         public Builder overflowPolicy(OverflowPolicy policy) {
             overflowPolicy = Objects.requireNonNull(policy, "overflowPolicy");
             return this;
         }
 
+        /**
+         * See {@link Options#blockTimeout()}.
+         *
+         * @param d not negative
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder blockTimeout(Duration d) {
             blockTimeout = nonNegative(d, "blockTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#closeTimeout()}.
+         *
+         * @param d not negative; zero waits for nothing
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder closeTimeout(Duration d) {
             closeTimeout = nonNegative(d, "closeTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#pingInterval()}.
+         *
+         * @param d not negative; zero sends no pings
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder pingInterval(Duration d) {
             pingInterval = nonNegative(d, "pingInterval");
             return this;
         }
 
+        /**
+         * See {@link Options#pongTimeout()}.
+         *
+         * @param d not negative
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder pongTimeout(Duration d) {
             pongTimeout = nonNegative(d, "pongTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#idleTimeout()}.
+         *
+         * @param d not negative; zero never closes an idle connection
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder idleTimeout(Duration d) {
             idleTimeout = nonNegative(d, "idleTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#handshakeTimeout()}.
+         *
+         * @param d not negative
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder handshakeTimeout(Duration d) {
             handshakeTimeout = nonNegative(d, "handshakeTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#writeStallTimeout()}.
+         *
+         * @param d not negative; zero never drops a stalled peer
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder writeStallTimeout(Duration d) {
             writeStallTimeout = nonNegative(d, "writeStallTimeout");
             return this;
         }
 
+        /**
+         * See {@link Options#maxRequestHeadBytes()}.
+         *
+         * @param bytes at least 256
+         * @return this builder
+         * @throws IllegalArgumentException below 256
+         */
         public Builder maxRequestHeadBytes(int bytes) {
             if (bytes < 256) {
                 throw new IllegalArgumentException("maxRequestHeadBytes must be at least 256: " + bytes);
@@ -287,22 +387,40 @@ public final class Options {
             return this;
         }
 
+        /**
+         * See {@link Options#acceptUnmaskedFrames()}.
+         *
+         * @param accept true to accept unmasked client frames
+         * @return this builder
+         */
         public Builder acceptUnmaskedFrames(boolean accept) {
             acceptUnmaskedFrames = accept;
             return this;
         }
 
-        /** See {@link Options#keepRequestHeaders()}. */
+        /**
+         * See {@link Options#keepRequestHeaders()}.
+         *
+         * @param keep whether to keep every request header
+         * @return this builder
+         */
         public Builder keepRequestHeaders(boolean keep) {
             keepRequestHeaders = keep;
             return this;
         }
 
+        /**
+         * See {@link Options#compression()}.
+         *
+         * @param compression the permessage-deflate settings
+         * @return this builder
+         */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
+        /** {@return the options} */
         public Options build() {
             return new Options(this);
         }

@@ -40,29 +40,47 @@ public final class PreparedMessage {
                 .asReadOnlyBuffer();
     }
 
+    /**
+     * A text message.
+     *
+     * @param text encoded as UTF-8 once
+     * @return the message
+     */
     public static PreparedMessage text(String text) {
         return new PreparedMessage(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A binary message; the array is not copied: do not change it afterwards. */
+    /**
+     * A binary message; the array is not copied: do not change it afterwards.
+     *
+     * @param data the payload
+     * @return the message
+     */
     public static PreparedMessage binary(byte[] data) {
         return new PreparedMessage(Opcode.BINARY, data);
     }
 
-    /** A text message from bytes the caller guarantees to be valid UTF-8; the array is not copied. */
+    /**
+     * A text message from bytes the caller guarantees to be valid UTF-8; the array is not copied.
+     *
+     * @param utf8 valid UTF-8 (not checked)
+     * @return the message
+     */
     public static PreparedMessage textUtf8(byte[] utf8) {
         return new PreparedMessage(Opcode.TEXT, utf8);
     }
 
+    /** {@return {@link Opcode#TEXT} or {@link Opcode#BINARY}} */
     public Opcode opcode() {
         return opcode;
     }
 
+    /** {@return whether this is a binary message} */
     public boolean isBinary() {
         return opcode == Opcode.BINARY;
     }
 
-    /** The payload array itself, not a copy. */
+    /** {@return the payload array itself, not a copy} */
     public byte[] payload() {
         return payload;
     }
@@ -73,6 +91,10 @@ public final class PreparedMessage {
      * {@code level} (0..9) of the first call, and shared by every later call. Null when
      * compressing does not make the payload smaller (then send {@link #unmaskedFrame()}).
      * Connections call this themselves; it is public for adapters and tests.
+     *
+     * @param level the zlib level of the first call
+     * @return the compressed frame, or {@code null} when compressing does not help
+     * @throws IllegalArgumentException outside 0..9
      */
     public ByteBuffer deflatedFrame(int level) {
         if (level < 0 || level > 9) {
@@ -104,7 +126,7 @@ public final class PreparedMessage {
         }
     }
 
-    /** The whole unmasked frame: a new read-only view over the shared bytes, positioned at its start. */
+    /** {@return the whole unmasked frame: a new read-only view over the shared bytes, positioned at its start} */
     public ByteBuffer unmaskedFrame() {
         return unmaskedFrame.duplicate();
     }

@@ -15,7 +15,7 @@ public enum SendResult {
     /** The connection is closing or closed (possibly by {@link OverflowPolicy#CLOSE}); not sent. */
     CLOSED;
 
-    /** True when the message was accepted for sending. */
+    /** {@return true when the message was accepted for sending} */
     public boolean isQueued() {
         return this == QUEUED;
     }

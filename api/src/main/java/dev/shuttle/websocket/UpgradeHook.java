@@ -17,5 +17,12 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface UpgradeHook {
+    /**
+     * Decides on an upgrade request after the protocol and Origin checks passed.
+     *
+     * @param request the upgrade request
+     * @param attributes put values here to attach them to the connection
+     * @throws UpgradeRejectedException to refuse with its status, headers and body
+     */
     void onUpgrade(HandshakeRequest request, Map<String, Object> attributes) throws UpgradeRejectedException;
 }

@@ -7,10 +7,16 @@ import java.util.Map;
 public class UpgradeRejectedException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status of the refusal. */
     private final int status;
     private final transient Map<String, String> headers = new LinkedHashMap<>();
 
-    /** @param status an HTTP status from 400 to 599; {@code message} becomes the plain-text body. */
+    /**
+     * A refusal of the upgrade.
+     *
+     * @param status an HTTP status from 400 to 599
+     * @param message the plain-text body of the answer
+     */
     public UpgradeRejectedException(int status, String message) {
         super(message);
         if (status < 400 || status > 599) {
@@ -19,16 +25,24 @@ public class UpgradeRejectedException extends Exception {
         this.status = status;
     }
 
+    /** {@return the HTTP status of the refusal} */
     public int status() {
         return status;
     }
 
-    /** Adds a response header, e.g. {@code WWW-Authenticate}; returns this. */
+    /**
+     * Adds a response header, e.g. {@code WWW-Authenticate}; returns this.
+     *
+     * @param name the header's name
+     * @param value its value
+     * @return this exception
+     */
     public UpgradeRejectedException header(String name, String value) {
         headers.put(name, value);
         return this;
     }
 
+    /** {@return the headers of the refusal} */
     public Map<String, String> headers() {
         return Map.copyOf(headers);
     }

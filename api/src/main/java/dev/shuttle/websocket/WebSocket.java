@@ -21,49 +21,115 @@ import java.util.Map;
  * queued; {@link #abort()} drops the TCP connection without a handshake.
  */
 public interface WebSocket {
-    /** A process-unique id, increasing in the order connections were opened. */
+    /**
+     * A process-unique id, increasing in the order connections were opened.
+     *
+     * @return the id
+     */
     long id();
 
+    /**
+     * The peer's address: on a server the client's (as the container reports it), on a client the server's.
+     *
+     * @return the remote address, or {@code null} when the transport does not know it
+     */
     InetSocketAddress remoteAddress();
 
+    /**
+     * This side's address.
+     *
+     * @return the local address, or {@code null} when the transport does not know it
+     */
     InetSocketAddress localAddress();
 
-    /** The upgrade request that opened this connection (on a client: the request it sent). */
+    /**
+     * The upgrade request that opened this connection (on a client: the request it sent).
+     *
+     * @return the request's view: method, path, query, headers
+     */
     HandshakeRequest request();
 
-    /** The request path, e.g. {@code /chat/room1}. */
+    /**
+     * The request path, e.g. {@code /chat/room1}.
+     *
+     * @return the path of {@link #request()}
+     */
     default String path() {
         return request().path();
     }
 
-    /** The subprotocol agreed in the handshake, or {@code null}. */
+    /**
+     * The subprotocol agreed in the handshake.
+     *
+     * @return the subprotocol, or {@code null} when none was agreed
+     */
     String subprotocol();
 
-    /** An attribute attached by the {@link UpgradeHook} or by {@link #attribute(String, Object)}, or {@code null}. */
+    /**
+     * An attribute attached by the {@link UpgradeHook} or by {@link #attribute(String, Object)}.
+     *
+     * @param <T> the type the caller expects (an unchecked cast)
+     * @param key the attribute's name
+     * @return the value, or {@code null}
+     */
     <T> T attribute(String key);
 
-    /** Attaches (or, with {@code null}, removes) an attribute; thread-safe. */
+    /**
+     * Attaches (or, with {@code null}, removes) an attribute; thread-safe.
+     *
+     * @param key the attribute's name
+     * @param value the value, or {@code null} to remove it
+     */
     void attribute(String key, Object value);
 
-    /** All attributes, a read-only live view. */
+    /**
+     * All attributes.
+     *
+     * @return a read-only live view
+     */
     Map<String, Object> attributes();
 
-    /** Queues a text message. */
+    /**
+     * Queues a text message (encoded as UTF-8; compressed when permessage-deflate is agreed and
+     * the message is above the compression threshold).
+     *
+     * @param text the message
+     * @return {@link SendResult#QUEUED}, or why it was not (queue full under the overflow policy, closing)
+     */
     SendResult write(String text);
 
     /**
      * Queues a text message from bytes the caller guarantees to be valid UTF-8 (for example the
      * {@code data} of a text {@code onData}): no decoding and encoding again. Copied.
+     *
+     * @param utf8 valid UTF-8 (not checked: invalid bytes make the peer fail the connection with 1007)
+     * @return {@link SendResult#QUEUED}, or why it was not
      */
     SendResult writeText(byte[] utf8);
 
-    /** Queues a binary message (copied into the frame). */
+    /**
+     * Queues a binary message (copied into the frame).
+     *
+     * @param data the message
+     * @return {@link SendResult#QUEUED}, or why it was not
+     */
     SendResult write(byte[] data);
 
-    /** Queues a binary message of the buffer's remaining bytes (copied). */
+    /**
+     * Queues a binary message of the buffer's remaining bytes (copied; the buffer's position moves to its limit).
+     *
+     * @param data the message
+     * @return {@link SendResult#QUEUED}, or why it was not
+     */
     SendResult write(ByteBuffer data);
 
-    /** Queues a message encoded once for many connections (see {@link PreparedMessage}). */
+    /**
+     * Queues a message encoded once for many connections (see {@link PreparedMessage}): the same
+     * bytes, no copy per connection.
+     *
+     * @param message the prepared message
+     * @return {@link SendResult#QUEUED}, or why it was not
+     */
     SendResult write(PreparedMessage message);
 
     /**
@@ -72,13 +138,29 @@ public interface WebSocket {
      * may not be interleaved while you do, so keep one writer per fragmented message. Raw frames
      * are never compressed; with permessage-deflate negotiated RSV1 belongs to the extension
      * (RFC 7692 §6), so a frame with RSV1 is refused with an {@link IllegalArgumentException}.
+     *
+     * @param frame the frame
+     * @return {@link SendResult#QUEUED}, or why it was not (the first fragment decides for a whole message)
+     * @throws IllegalArgumentException for RSV1 with permessage-deflate agreed
      */
     SendResult writeFrame(Frame frame);
 
-    /** Sends a ping (at most 125 bytes); the answer arrives at {@code onPong}. Ahead of queued messages. */
+    /**
+     * Sends a ping; the answer arrives at {@code onPong}. Ahead of queued messages.
+     *
+     * @param payload at most 125 bytes (RFC 6455 §5.5)
+     * @return {@link SendResult#QUEUED}, or {@link SendResult#CLOSED}
+     * @throws IllegalArgumentException for a payload over 125 bytes
+     */
     SendResult ping(byte[] payload);
 
-    /** Sends an unsolicited pong (at most 125 bytes). Pings are answered for you. */
+    /**
+     * Sends an unsolicited pong. Pings are answered for you.
+     *
+     * @param payload at most 125 bytes
+     * @return {@link SendResult#QUEUED}, or {@link SendResult#CLOSED}
+     * @throws IllegalArgumentException for a payload over 125 bytes
+     */
     SendResult pong(byte[] payload);
 
     /** Starts the close handshake with 1000 and no reason. */
@@ -89,21 +171,41 @@ public interface WebSocket {
     /**
      * Starts the close handshake: the close frame follows what is already queued, then the
      * connection waits for the peer's close for {@link Options#closeTimeout()}. Idempotent.
+     *
+     * @param code a close code a peer may send (RFC 6455 §7.4: 1000-1003, 1007-1014, 3000-4999)
+     * @param reason at most 123 bytes of UTF-8; longer reasons are cut at a character boundary
+     * @throws IllegalArgumentException for a code that may not be sent
      */
     void close(int code, String reason);
 
-    /** Drops the TCP connection at once; {@code onClose} reports 1006. */
+    /** Drops the TCP connection at once, without a close frame; {@code onClose} reports 1006. */
     void abort();
 
-    /** True until a close frame was sent or received, or the connection dropped. */
+    /**
+     * Whether messages may still be sent.
+     *
+     * @return true until a close frame was sent or received, or the connection dropped
+     */
     boolean isOpen();
 
-    /** Bytes waiting in the outbound queue: encoded frames plus a fixed cost per queued frame (see {@link Options#maxQueuedBytes()}). */
+    /**
+     * Bytes waiting in the outbound queue: encoded frames plus a fixed cost per queued frame.
+     *
+     * @return the queued bytes, bounded by {@link Options#maxQueuedBytes()}
+     */
     long queuedBytes();
 
-    /** A snapshot of this connection's counters. */
+    /**
+     * A snapshot of this connection's counters.
+     *
+     * @return messages and bytes in and out, and messages dropped
+     */
     ConnectionStats stats();
 
-    /** Round-trip time of the last automatic ping answered by a pong, or {@code null} if none yet. */
+    /**
+     * Round-trip time of the last automatic ping answered by a pong.
+     *
+     * @return the time, or {@code null} if none yet
+     */
     Duration rtt();
 }

@@ -69,6 +69,7 @@ public final class WebSocketClient {
                 b.sslParameters, b.hostnameVerification);
     }
 
+    /** {@return a builder: callbacks, options, headers, TLS} */
     public static Builder builder() {
         return new Builder();
     }
@@ -87,6 +88,7 @@ public final class WebSocketClient {
         return raw == null ? deflate : deflate + ", " + raw;
     }
 
+    /** {@return the options every connection of this client uses} */
     public Options options() {
         return options;
     }
@@ -103,6 +105,7 @@ public final class WebSocketClient {
      * @throws javax.net.ssl.SSLException when TLS fails, e.g. the certificate does not match the host
      * @throws IOException when the connection cannot be made or breaks
      * @throws IllegalArgumentException when the URI is not a ws:// or wss:// URI with a host
+     * @return the open connection
      */
     public WebSocket connect(URI uri) throws IOException {
         Objects.requireNonNull(uri, "uri");
@@ -122,6 +125,9 @@ public final class WebSocketClient {
     /**
      * {@link #connect} on a new virtual thread. Cancelling the future does not interrupt the
      * attempt; a connection that opens after the future was completed is closed with 1001.
+     *
+     * @param uri as for {@link #connect}
+     * @return completes with the open connection, or with what {@link #connect} throws
      */
     public CompletableFuture<WebSocket> connectAsync(URI uri) {
         Objects.requireNonNull(uri, "uri");
@@ -159,7 +165,13 @@ public final class WebSocketClient {
             return this;
         }
 
-        /** How long the TCP connect may take (default 10 s; zero leaves it to the operating system). */
+        /**
+         * How long the TCP connect may take (default 10 s; zero leaves it to the operating system).
+         *
+         * @param timeout not negative
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder connectTimeout(Duration timeout) {
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("negative connect timeout: " + timeout);
@@ -168,14 +180,25 @@ public final class WebSocketClient {
             return this;
         }
 
-        /** The Origin header to send (browsers always send one; other clients need not). None by default. */
+        /**
+         * The Origin header to send (browsers always send one; other clients need not). None by default.
+         *
+         * @param origin e.g. {@code https://example.com}
+         * @return this builder
+         */
         public Builder origin(String origin) {
             ClientHandshake.checkValue("Origin", origin);
             this.origin = origin;
             return this;
         }
 
-        /** Subprotocols to offer, most preferred first; the server may pick one (or none), never another. */
+        /**
+         * Subprotocols to offer, most preferred first; the server may pick one (or none), never another.
+         *
+         * @param protocols subprotocol tokens (RFC 6455 §4.1)
+         * @return this builder
+         * @throws IllegalArgumentException for a value that is not a token
+         */
         public Builder subprotocols(String... protocols) {
             for (String p : protocols) {
                 ClientHandshake.checkSubprotocol(p);
@@ -190,6 +213,9 @@ public final class WebSocketClient {
          * Level, threshold and low-memory mode apply as documented on {@link Compression}; this
          * replaces {@link Options#compression()} of the {@link #options(Options) options}. An
          * answer we cannot honour (e.g. a window limit on our compressor) fails the handshake.
+         *
+         * @param compression the permessage-deflate settings
+         * @return this builder
          */
         public Builder compression(Compression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
@@ -200,6 +226,9 @@ public final class WebSocketClient {
          * A raw Sec-WebSocket-Extensions offer, e.g. {@code "x-custom; p=1"}. The server's answer
          * may only name offered extensions; the engine does not implement them, so offer only what
          * the connection can live with (an extension that sets RSV bits fails with 1002).
+         *
+         * @param offer the header value
+         * @return this builder
          */
         public Builder extensions(String offer) {
             ClientHandshake.checkValue("Sec-WebSocket-Extensions", offer);
@@ -211,6 +240,11 @@ public final class WebSocketClient {
          * Adds a request header (repeatable: each call is one header line), e.g. Authorization
          * or Cookie. The fields the handshake owns (Upgrade, Connection, Sec-WebSocket-*) are
          * refused; Host and Origin replace the computed ones.
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return this builder
+         * @throws IllegalArgumentException for a field the handshake owns, or a name or value that is not valid HTTP
          */
         public Builder header(String name, String value) {
             ClientHandshake.checkCustomHeader(name, value);
@@ -218,7 +252,12 @@ public final class WebSocketClient {
             return this;
         }
 
-        /** The TLS context for wss:// (default {@link SSLContext#getDefault()}: the JDK's trust store). */
+        /**
+         * The TLS context for wss:// (default {@link SSLContext#getDefault()}: the JDK's trust store).
+         *
+         * @param context the TLS context
+         * @return this builder
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context, "sslContext");
             return this;
@@ -228,6 +267,9 @@ public final class WebSocketClient {
          * TLS parameters for wss:// (protocols, cipher suites, ALPN…), applied to each socket; the
          * object is not modified. Unless the parameters name server names, SNI carries the URI's
          * host name.
+         *
+         * @param parameters the TLS parameters
+         * @return this builder
          */
         public Builder sslParameters(SSLParameters parameters) {
             this.sslParameters = Objects.requireNonNull(parameters, "sslParameters");
@@ -238,12 +280,16 @@ public final class WebSocketClient {
          * Whether the server certificate must match the URI's host (RFC 2818 §3.1 rules, the JDK's
          * "HTTPS" endpoint identification). On by default; turning it off accepts any trusted
          * certificate for any host, which only makes sense in tests.
+         *
+         * @param verify false accepts any trusted certificate for any host
+         * @return this builder
          */
         public Builder hostnameVerification(boolean verify) {
             this.hostnameVerification = verify;
             return this;
         }
 
+        /** {@return the client; it may connect any number of times} */
         public WebSocketClient build() {
             return new WebSocketClient(this);
         }

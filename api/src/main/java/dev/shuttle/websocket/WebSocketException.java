@@ -10,19 +10,33 @@ import java.io.IOException;
 public class WebSocketException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The close code this failure maps to. */
     private final int closeCode;
 
+    /**
+     * A failure with the close code it is answered with.
+     *
+     * @param closeCode the close code (1002, 1007, 1009, ...)
+     * @param message what was wrong; it becomes the close reason (cut to 123 bytes)
+     */
     public WebSocketException(int closeCode, String message) {
         super(message);
         this.closeCode = closeCode;
     }
 
+    /**
+     * A failure with the close code it is answered with.
+     *
+     * @param closeCode the close code (1002, 1007, 1009, ...)
+     * @param message what was wrong
+     * @param cause the underlying failure
+     */
     public WebSocketException(int closeCode, String message, Throwable cause) {
         super(message, cause);
         this.closeCode = closeCode;
     }
 
-    /** The close code this failure maps to (see {@link CloseCode}). */
+    /** {@return the close code this failure maps to (see {@link CloseCode})} */
     public int closeCode() {
         return closeCode;
     }

@@ -17,10 +17,14 @@ import java.util.TreeMap;
 public class WebSocketHandshakeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status of the answer, or 0. */
     private final int status;
     private final transient Map<String, List<String>> headers;
 
     /**
+     * A refused or invalid answer to the client's opening handshake.
+     *
+     * @param message what was wrong
      * @param status  the HTTP status of the response, or 0 when the response was not valid HTTP
      * @param headers the response headers as received (names compare case-insensitively here)
      */
@@ -34,23 +38,33 @@ public class WebSocketHandshakeException extends IOException {
         this.headers = Collections.unmodifiableMap(copy);
     }
 
-    /** The HTTP status of the server's answer (101 when the 101 itself failed a check), 0 when it was not HTTP. */
+    /** {@return the HTTP status of the server's answer (101 when the 101 itself failed a check), 0 when it was not HTTP} */
     public int status() {
         return status;
     }
 
-    /** Every response header, by name (case-insensitive lookup), each with its values in order. */
+    /** {@return every response header, by name (case-insensitive lookup), each with its values in order} */
     public Map<String, List<String>> headers() {
         return headers;
     }
 
-    /** The values of one response header, empty when absent. */
+    /**
+     * The values of one response header, empty when absent.
+     *
+     * @param name the header's name, case-insensitive
+     * @return the values
+     */
     public List<String> headers(String name) {
         List<String> values = headers.get(name);
         return values == null ? List.of() : new ArrayList<>(values);
     }
 
-    /** The first value of a response header, or {@code null}. */
+    /**
+     * The first value of a response header, or {@code null}.
+     *
+     * @param name the header's name, case-insensitive
+     * @return the value
+     */
     public String header(String name) {
         List<String> values = headers(name);
         return values.isEmpty() ? null : values.get(0);

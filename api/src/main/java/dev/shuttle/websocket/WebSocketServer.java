@@ -60,20 +60,28 @@ public final class WebSocketServer {
         this.upgradeHook = b.upgradeHook;
     }
 
+    /** {@return a builder: callbacks, options, origins, subprotocols, the upgrade hook} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return the options of every connection of this server} */
     public Options options() {
         return options;
     }
 
-    /** The open connections, a live read-only view. */
+    /** {@return the open connections, a live read-only view} */
     public Set<WebSocket> connections() {
         return connectionsView;
     }
 
     /** Writes one message, encoded once, to every open connection; returns how many queued it. */
+    /**
+     * Writes one message, encoded once, to every open connection (each connection's overflow policy applies).
+     *
+     * @param message the message
+     * @return how many connections queued it
+     */
     public int broadcast(PreparedMessage message) {
         int queued = 0;
         for (WebSocket c : connections) {
@@ -91,6 +99,9 @@ public final class WebSocketServer {
      * {@link UpgradeHook}. Pure apart from the hook; adapters write the answer and start the
      * connection on a 101. Whatever the hook throws, an {@code Error} included, becomes a 500:
      * the adapter then closes the socket and no slot is kept.
+     *
+     * @param request the upgrade request as the adapter sees it
+     * @return the decision: a 101 to start, or a refusal to send
      */
     public Upgrade upgrade(HandshakeRequest request) {
         Objects.requireNonNull(request, "request");
@@ -141,16 +152,37 @@ public final class WebSocketServer {
     }
 
     /** Starts the built-in listener on a port of every interface. */
+    /**
+     * Starts the built-in listener on a port of every interface.
+     *
+     * @param port the port; 0 picks a free one
+     * @return the running listener; its close() sends 1001 to every client
+     * @throws IOException when the port cannot be bound
+     */
     public Listener listen(int port) throws IOException {
         return listen(new InetSocketAddress(port));
     }
 
     /** Starts the built-in listener on an address. */
+    /**
+     * Starts the built-in listener on an address.
+     *
+     * @param address where to listen
+     * @return the running listener
+     * @throws IOException when the address cannot be bound
+     */
     public Listener listen(InetSocketAddress address) throws IOException {
         return listen(ListenerOptions.builder().address(address).build());
     }
 
     /** Starts the built-in listener with its own options (connection limit, request-head size, a plain HTTP handler). */
+    /**
+     * Starts the built-in listener with its own options (connection limit, backlog, a plain HTTP handler).
+     *
+     * @param listenerOptions the listener's options
+     * @return the running listener
+     * @throws IOException when the address cannot be bound
+     */
     public Listener listen(ListenerOptions listenerOptions) throws IOException {
         return Listener.start(this, listenerOptions);
     }
@@ -158,6 +190,11 @@ public final class WebSocketServer {
     /**
      * Closes every open connection with the code (1001 for a shutdown) and waits until all are
      * closed or the timeout passes; the rest are aborted. Returns how many had to be aborted.
+     *
+     * @param code the close code, e.g. {@link CloseCode#GOING_AWAY}
+     * @param reason the close reason
+     * @param timeout how long to wait for the clients' close frames
+     * @return how many connections had to be aborted
      */
     public int closeAll(int code, String reason, Duration timeout) {
         List<WebSocket> open = new ArrayList<>(connections);
@@ -275,12 +312,21 @@ public final class WebSocketServer {
          * browser (cross-site WebSocket hijacking); authenticate other clients in the
          * {@link #upgradeHook upgrade hook}. The opaque origin {@code null} (sandboxed frames,
          * {@code file:} pages) passes only when listed as {@code "null"}.
+         *
+         * @param origins allowed origins
+         * @return this builder
          */
         public Builder allowedOrigins(Collection<String> origins) {
             allowedOrigins.addAll(origins);
             return this;
         }
 
+        /**
+         * See {@link #allowedOrigins(Collection)}.
+         *
+         * @param origins allowed origins
+         * @return this builder
+         */
         public Builder allowedOrigins(String... origins) {
             return allowedOrigins(List.of(origins));
         }
@@ -291,6 +337,8 @@ public final class WebSocketServer {
          * certificates): otherwise any web page a visitor opens can use the visitor's session
          * (cross-site WebSocket hijacking). Overrides the same-origin default and any
          * {@link #allowedOrigins(Collection) allow-list}.
+         *
+         * @return this builder
          */
         public Builder allowAnyOrigin() {
             this.anyOrigin = true;
@@ -298,16 +346,29 @@ public final class WebSocketServer {
         }
 
         /** Subprotocols this server speaks, most preferred first; the first one the client also offers is chosen. */
+        /**
+         * Subprotocols this server speaks, most preferred first; the first one the client also offers is chosen.
+         *
+         * @param protocols subprotocol tokens
+         * @return this builder
+         */
         public Builder subprotocols(String... protocols) {
             subprotocols.addAll(List.of(protocols));
             return this;
         }
 
+        /**
+         * The application's say on each upgrade: authenticate, attach attributes, or refuse (see {@link UpgradeHook}).
+         *
+         * @param hook the hook
+         * @return this builder
+         */
         public Builder upgradeHook(UpgradeHook hook) {
             this.upgradeHook = Objects.requireNonNull(hook, "upgradeHook");
             return this;
         }
 
+        /** {@return the server; mount it on an adapter or {@link WebSocketServer#listen}} */
         public WebSocketServer build() {
             return new WebSocketServer(this);
         }

@@ -19,7 +19,7 @@ import dev.shuttle.autobahn.runner.ServerRunner;
 /**
  * {@code java -jar shuttle-autobahn.jar <command>}:
  * <ul>
- * <li>{@code server --transport builtin|jetty|servlet|undertow --port N [--host H]}: the echo
+ * <li>{@code server --transport builtin|jetty|servlet|undertow|tomcat --port N [--host H]}: the echo
  * server the Autobahn fuzzingclient tests; runs until SIGINT/SIGTERM.</li>
  * <li>{@code client --url ws://127.0.0.1:9001 --agent shuttle}: Shuttle's client against an
  * Autobahn fuzzingserver (once the client is on main).</li>

@@ -15,7 +15,7 @@ import dev.shuttle.websocket.standalone.Listener;
  */
 public final class Transports {
     /** Every transport the project plans; those not in {@link #names()} have not landed yet. */
-    public static final List<String> PLANNED = List.of("builtin", "jetty", "servlet", "undertow");
+    public static final List<String> PLANNED = List.of("builtin", "jetty", "servlet", "undertow", "tomcat");
 
     /** Starts {@code server} on one transport, bound to host:port (port 0 picks a free one). */
     @FunctionalInterface
@@ -38,6 +38,7 @@ public final class Transports {
         STARTERS.put("jetty", JettyEcho::start);           // adapter-jetty on Jetty 12 core
         STARTERS.put("servlet", ServletEcho::start);        // adapter-servlet on Jetty 12 ee10
         STARTERS.put("undertow", UndertowEcho::start);     // adapter-undertow
+        STARTERS.put("tomcat", TomcatEcho::start);         // adapter-servlet on Tomcat 11
     }
 
     private Transports() {

@@ -26,7 +26,9 @@ import dev.shuttle.autobahn.runner.ServerRunner;
  * in {@link Transports} (adding an adapter there adds it here) and against every client in
  * {@link Clients}, one summary line per target, reports under
  * {@code autobahn/target/reports/{servers,clients}/}, and a failure for any FAILED case.
- * {@code -Dshuttle.autobahn.cases=6.*,7.*} narrows the run while developing.
+ * {@code -Dshuttle.autobahn.cases=6.*,7.*} narrows the run while developing, and
+ * {@code -Dshuttle.autobahn.targets=tomcat,client} to some targets (servers by transport name,
+ * {@code client} for every client).
  */
 class ConformanceTest {
     private static final Path REPORTS = Path.of(System.getProperty("shuttle.autobahn.reports", "target/reports"));
@@ -37,7 +39,7 @@ class ConformanceTest {
     Stream<DynamicTest> servers() {
         List<CaseDef> cases = Catalog.select(
                 List.of(System.getProperty("shuttle.autobahn.cases", "*").split(",")), List.of());
-        return Transports.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+        return Transports.names().stream().filter(ConformanceTest::selected).map(name -> DynamicTest.dynamicTest(name, () -> {
             List<CaseResult> results;
             try (Transports.Running server = Transports.start(name, "127.0.0.1", 0)) {
                 results = ServerRunner.run(URI.create("ws://127.0.0.1:" + server.port() + "/"), name, cases, r -> { });
@@ -58,7 +60,7 @@ class ConformanceTest {
     Stream<DynamicTest> clients() {
         List<CaseDef> cases = Catalog.select(
                 List.of(System.getProperty("shuttle.autobahn.cases", "*").split(",")), List.of());
-        return Clients.names().stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+        return Clients.names().stream().filter(name -> selected("client")).map(name -> DynamicTest.dynamicTest(name, () -> {
             List<CaseResult> results;
             try (FuzzingServer server = FuzzingServer.start("127.0.0.1", 0, cases, REPORTS.resolve("clients"))) {
                 Clients.get(name).run(URI.create("ws://127.0.0.1:" + server.port()), name);
@@ -73,6 +75,11 @@ class ConformanceTest {
             }
             assertTrue(results.size() == cases.size(), "the client ran " + results.size() + " of " + cases.size() + " cases");
         }));
+    }
+
+    private static boolean selected(String target) {
+        String targets = System.getProperty("shuttle.autobahn.targets", "");
+        return targets.isBlank() || List.of(targets.split(",")).contains(target);
     }
 
     @AfterAll

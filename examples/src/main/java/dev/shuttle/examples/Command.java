@@ -16,7 +16,7 @@ record Command(String example, String host, int port, boolean help, String trans
               --port N   port, 0 for any free one (default 8080)
               --transport T  the server under the WebSocket: builtin (default), jetty (Jetty 12 core),
                          servlet (the servlet filter on Jetty 12 ee10),
-                         undertow (Undertow core)""";
+                         undertow (Undertow core), tomcat (the servlet filter on Tomcat 11)""";
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8080;

@@ -63,6 +63,7 @@ final class Transports {
         ALL.put("jetty", Transports::jetty);
         ALL.put("servlet", Transports::servlet);
         ALL.put("undertow", UndertowTransport::start);
+        ALL.put("tomcat", TomcatTransport::start);
     }
 
     private Transports() {

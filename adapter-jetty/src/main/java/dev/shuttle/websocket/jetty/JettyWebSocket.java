@@ -45,12 +45,21 @@ public final class JettyWebSocket {
     /**
      * A handler that upgrades WebSocket requests and declines every other request (Jetty then
      * answers 404, or the next handler of a {@code Handler.Sequence} gets it).
+     *
+     * @param server the server that decides on each upgrade
+     * @return the handler
      */
     public static Handler handler(WebSocketServer server) {
         return new UpgradeHandler(server, null);
     }
 
-    /** A handler that upgrades WebSocket requests and passes every other request to {@code next}. */
+    /**
+     * A handler that upgrades WebSocket requests and passes every other request to {@code next}.
+     *
+     * @param server the server that decides on each upgrade
+     * @param next the application's handler for everything else
+     * @return the handler
+     */
     public static Handler handler(WebSocketServer server, Handler next) {
         return new UpgradeHandler(server, Objects.requireNonNull(next, "next"));
     }
@@ -59,6 +68,9 @@ public final class JettyWebSocket {
      * Bounds the request heads a connector accepts, with the server's own limits (see the
      * README's table): {@link #guardRequestHeads(AbstractConnector, int, Duration)} with
      * {@code options.maxRequestHeadBytes()} and {@code options.handshakeTimeout()}.
+     *
+     * @param connector the connector, not yet started
+     * @param options the server's options
      */
     public static void guardRequestHeads(AbstractConnector connector, Options options) {
         guardRequestHeads(connector, options.maxRequestHeadBytes(), options.handshakeTimeout());
@@ -72,6 +84,10 @@ public final class JettyWebSocket {
      * timeout alone is reset by every byte of a dripping peer). Call before the server starts.
      * The idle timeout also applies to the application's plain HTTP exchanges, never to an
      * upgraded WebSocket; a zero {@code headTimeout} leaves both timers as they are.
+     *
+     * @param connector the connector, not yet started
+     * @param maxHeadBytes the largest request head, in bytes
+     * @param headTimeout the idle timeout and first-head deadline
      */
     public static void guardRequestHeads(AbstractConnector connector, int maxHeadBytes, Duration headTimeout) {
         HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
@@ -88,6 +104,9 @@ public final class JettyWebSocket {
     /**
      * Whether the request asks for a WebSocket: an {@code Upgrade} header naming
      * {@code websocket}. Whether it is a valid one is {@link WebSocketServer#upgrade}'s call.
+     *
+     * @param request Jetty's request
+     * @return whether it asks for a WebSocket
      */
     public static boolean isWebSocketUpgrade(Request request) {
         for (String value : request.getHeaders().getValuesList(HttpHeader.UPGRADE)) {
@@ -103,6 +122,11 @@ public final class JettyWebSocket {
     /**
      * Answers an upgrade request: the server's refusal (status, headers, plain-text body), or a
      * 101 after which Jetty hands the connection to Shuttle. Completes {@code callback} either way.
+     *
+     * @param server the server that decides
+     * @param request the upgrade request
+     * @param response where the answer goes
+     * @param callback Jetty's callback for the exchange
      */
     public static void upgrade(WebSocketServer server, Request request, Response response, Callback callback) {
         ConnectionMetaData meta = request.getConnectionMetaData();
@@ -129,6 +153,9 @@ public final class JettyWebSocket {
      * adapter on Jetty ee10): once the response to {@code request} completes with status 101,
      * Jetty replaces its HTTP connection with one that runs {@code upgrade}. {@code request} must
      * be the core request of an HTTP/1.1 exchange (on ee10: {@code ServletContextRequest}).
+     *
+     * @param request the core request
+     * @param upgrade the server's accepted decision
      */
     public static void handOverAfterResponse(Request request, Upgrade upgrade) {
         if (!upgrade.accepted()) {

@@ -112,6 +112,10 @@ final class ServletTransport implements Transport {
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
         this.secure = secure;
+        // A connection that can resume input on its container's thread itself (Tomcat's, see TomcatConnection).
+        if (connection instanceof TomcatConnection tomcat && tomcat.canResume()) {
+            containerThread = tomcat;
+        }
         // Setting the listeners switches both streams to non-blocking mode before the engine reads.
         in.setReadListener(new Input());
         out.setWriteListener(new Output());

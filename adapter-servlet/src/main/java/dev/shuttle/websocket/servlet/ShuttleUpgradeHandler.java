@@ -24,6 +24,7 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
     private volatile boolean secure;
     private volatile ServletTransport transport;
 
+    /** For the container, which instantiates it in {@code request.upgrade()}. */
     public ShuttleUpgradeHandler() {
     }
 
@@ -44,7 +45,7 @@ public final class ShuttleUpgradeHandler implements HttpUpgradeHandler {
         }
         ServletTransport t;
         try {
-            t = new ServletTransport(connection, remoteAddress, localAddress, secure);
+            t = new ServletTransport(TomcatConnection.forContainer(connection), remoteAddress, localAddress, secure);
         } catch (Throwable e) {
             Failures.log(LOG, "cannot bridge an upgraded servlet connection", e);
             closeQuietly(connection);

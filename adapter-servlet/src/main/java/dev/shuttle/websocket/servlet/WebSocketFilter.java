@@ -29,6 +29,11 @@ public class WebSocketFilter implements Filter {
     public WebSocketFilter() {
     }
 
+    /**
+     * A filter for this server.
+     *
+     * @param server the server that decides on each upgrade
+     */
     public WebSocketFilter(WebSocketServer server) {
         this.server = server;
     }

@@ -36,6 +36,11 @@ public class WebSocketServlet extends HttpServlet {
     public WebSocketServlet() {
     }
 
+    /**
+     * A servlet for this server.
+     *
+     * @param server the server that decides on each upgrade
+     */
     public WebSocketServlet(WebSocketServer server) {
         this.server = server;
     }

@@ -18,4 +18,10 @@ class ServletManyConnectionsTest {
     void thousandConnectionsOnUndertowServlet() throws Exception {
         ManyConnections.run(new UndertowServletFixture(), 1_000);
     }
+
+    @Test
+    @Timeout(180)
+    void thousandConnectionsOnTomcat() throws Exception {
+        ManyConnections.run(new TomcatServletFixture().threads(32, 1_000), 1_000);
+    }
 }

@@ -32,7 +32,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** wss through the servlet: Jetty ee10 behind its SslConnectionFactory, Undertow behind its HTTPS listener. */
+/** wss through the servlet: Jetty ee10 behind its SslConnectionFactory, Undertow behind its HTTPS listener, Tomcat behind its TLS connector. */
 class ServletTlsTest {
     private static final List<String> TEXTS = List.of("hello over tls", "y".repeat(40_000));
 
@@ -97,6 +97,19 @@ class ServletTlsTest {
             undertow.stop();
             manager.stop();
             manager.undeploy();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void wssOnTomcat() throws Exception {
+        Path keyStore = SelfSigned.keyStore();
+        TomcatServletFixture tomcat = new TomcatServletFixture().tls(keyStore);
+        try {
+            URI uri = tomcat.start(echo());
+            assertEquals(TEXTS, SelfSigned.echo(SelfSigned.trusting(keyStore), uri, TEXTS));
+        } finally {
+            tomcat.stop();
         }
     }
 }

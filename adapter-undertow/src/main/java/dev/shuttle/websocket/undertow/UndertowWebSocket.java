@@ -49,12 +49,23 @@ public final class UndertowWebSocket {
     private UndertowWebSocket() {
     }
 
-    /** A handler that upgrades WebSocket requests and answers anything else with 404. */
+    /**
+     * A handler that upgrades WebSocket requests and answers anything else with 404.
+     *
+     * @param server the server that decides on each upgrade
+     * @return the handler
+     */
     public static HttpHandler handler(WebSocketServer server) {
         return handler(server, ResponseCodeHandler.HANDLE_404);
     }
 
-    /** A handler that upgrades WebSocket requests and passes anything else to {@code next}. */
+    /**
+     * A handler that upgrades WebSocket requests and passes anything else to {@code next}.
+     *
+     * @param server the server that decides on each upgrade
+     * @param next the application's handler for everything else
+     * @return the handler
+     */
     public static HttpHandler handler(WebSocketServer server, HttpHandler next) {
         return new UpgradeHandler(server, next, UnaryOperator.identity());
     }
@@ -63,6 +74,10 @@ public final class UndertowWebSocket {
      * Bounds the request heads Undertow accepts, with the server's own limits (see the README's
      * table): {@link #guardRequestHeads(Undertow.Builder, int, Duration)} with
      * {@code options.maxRequestHeadBytes()} and {@code options.handshakeTimeout()}.
+     *
+     * @param builder Undertow's builder
+     * @param options the server's options
+     * @return the builder
      */
     public static Undertow.Builder guardRequestHeads(Undertow.Builder builder, Options options) {
         return guardRequestHeads(builder, options.maxRequestHeadBytes(), options.handshakeTimeout());
@@ -76,6 +91,11 @@ public final class UndertowWebSocket {
      * connection that sends no request at all). Neither timer applies to an upgraded WebSocket;
      * a zero {@code headTimeout} leaves them unset. Applies to every listener of the builder,
      * servlet deployments included.
+     *
+     * @param builder Undertow's builder
+     * @param maxHeadBytes the largest request head, in bytes
+     * @param headTimeout the parse and no-request timeouts
+     * @return the builder
      */
     public static Undertow.Builder guardRequestHeads(Undertow.Builder builder, int maxHeadBytes, Duration headTimeout) {
         builder.setServerOption(UndertowOptions.MAX_HEADER_SIZE, maxHeadBytes);

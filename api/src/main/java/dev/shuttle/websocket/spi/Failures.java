@@ -10,7 +10,13 @@ public final class Failures {
     private Failures() {
     }
 
-    /** Logs {@code message} and {@code failure} at WARNING; never throws. */
+    /**
+     * Logs {@code message} and {@code failure} at WARNING; never throws.
+     *
+     * @param logger where to log
+     * @param message what failed
+     * @param failure the throwable
+     */
     public static void log(System.Logger logger, String message, Throwable failure) {
         try {
             logger.log(System.Logger.Level.WARNING, message, failure);

@@ -20,18 +20,38 @@ public final class GatheringWrite {
     /** A non-blocking gathering write: the bytes taken now, possibly 0. */
     @FunctionalInterface
     public interface Sink {
+        /**
+         * Writes what the transport takes now.
+         *
+         * @param buffers the buffers
+         * @param offset the first buffer with bytes
+         * @param length how many buffers from there
+         * @return bytes taken, possibly 0
+         * @throws IOException when the transport failed
+         */
         long writeSome(ByteBuffer[] buffers, int offset, int length) throws IOException;
     }
 
     /** Asks for one writability signal on the {@link Readiness} (e.g. resume writes, register OP_WRITE); may do nothing where a callback always follows. */
     @FunctionalInterface
     public interface Arm {
+        /**
+         * Asks for the next writability signal.
+         *
+         * @throws IOException when the transport failed
+         */
         void arm() throws IOException;
     }
 
     /** A non-blocking step that says whether it is done (a flush). */
     @FunctionalInterface
     public interface Step {
+        /**
+         * Tries once without waiting.
+         *
+         * @return whether the step is done
+         * @throws IOException when the transport failed
+         */
         boolean tryNow() throws IOException;
     }
 
@@ -40,6 +60,11 @@ public final class GatheringWrite {
      *
      * @throws ClosedChannelException when {@code writable} is closed before the bytes are out
      * @throws InterruptedIOException when the calling thread is interrupted while waiting
+     * @param buffers the bytes, in order
+     * @param sink the non-blocking write
+     * @param writable signalled when the transport may take bytes again
+     * @param arm asks for that signal
+     * @throws IOException when the sink or arm fails
      */
     public static void writeAll(ByteBuffer[] buffers, Sink sink, Readiness writable, Arm arm) throws IOException {
         int first = 0;
@@ -59,7 +84,14 @@ public final class GatheringWrite {
         }
     }
 
-    /** Repeats {@code step} until it is done, waiting for writability between tries (a flush that the socket's send buffer holds back). */
+    /**
+     * Repeats {@code step} until it is done, waiting for writability between tries (a flush that the socket's send buffer holds back).
+     *
+     * @param step the non-blocking step
+     * @param writable signalled when the transport may take bytes again
+     * @param arm asks for that signal
+     * @throws IOException when the step or arm fails, or {@code writable} is closed
+     */
     public static void until(Step step, Readiness writable, Arm arm) throws IOException {
         while (true) {
             if (writable.isClosed()) {

@@ -46,6 +46,10 @@ public final class Readiness {
     private volatile Runnable callback;
     private volatile boolean closed;
 
+    /** An unsignalled, open readiness. */
+    public Readiness() {
+    }
+
     /**
      * Parks until a signal, {@link #close()}, any unpark of the calling thread or the timeout;
      * returns at once when a signal is already there or the readiness is closed.
@@ -75,7 +79,11 @@ public final class Readiness {
         }
     }
 
-    /** Takes a pending signal without waiting: whether there was one. */
+    /**
+     * Takes a pending signal without waiting: whether there was one.
+     *
+     * @return whether a signal was pending
+     */
     public boolean poll() {
         return signalled && (boolean) SIGNALLED.getAndSet(this, false);
     }
@@ -125,6 +133,7 @@ public final class Readiness {
         }
     }
 
+    /** {@return whether {@link #close()} was called: waits return at once} */
     public boolean isClosed() {
         return closed;
     }

@@ -46,10 +46,15 @@ public final class RequestCopy implements HandshakeRequest {
     }
 
     /**
+     * A builder that counts the request head as headers are added.
+     *
+     * @param method the request method, e.g. {@code GET}
      * @param path  the raw (not percent-decoded) path; empty or null becomes {@code /}
      * @param query the raw query without {@code ?}, or null
      * @param maxHeadBytes the longest request head accepted (request line, header lines and the
      *        blank line, as on the wire): {@code Options.maxRequestHeadBytes()}
+     * @param remoteAddress the peer's address, or null
+     * @return the builder
      */
     public static Builder builder(String method, String path, String query, InetSocketAddress remoteAddress, int maxHeadBytes) {
         return new Builder(method, path, query, remoteAddress, maxHeadBytes);
@@ -127,7 +132,13 @@ public final class RequestCopy implements HandshakeRequest {
             count((long) this.method.length() + 1 + this.path.length() + (query == null ? 0 : 1 + query.length()) + LINE_OVERHEAD);
         }
 
-        /** Adds one header line (call once per value, in the order received); copies nothing once the head is too large. */
+        /**
+         * Adds one header line (call once per value, in the order received); copies nothing once the head is too large.
+         *
+         * @param name the header's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             if (tooLarge || !count((long) name.length() + value.length() + HEADER_OVERHEAD)) {
                 return this;
@@ -139,12 +150,12 @@ public final class RequestCopy implements HandshakeRequest {
             return this;
         }
 
-        /** Whether the head passed the limit: answer 431, as {@link #upgrade} does. */
+        /** {@return whether the head passed the limit: answer 431, as {@link #upgrade} does} */
         public boolean tooLarge() {
             return tooLarge;
         }
 
-        /** The head's size counted so far, in bytes. */
+        /** {@return the head's size counted so far, in bytes} */
         public long headBytes() {
             return headBytes;
         }
@@ -152,6 +163,9 @@ public final class RequestCopy implements HandshakeRequest {
         /**
          * The answer to this request: 431 Request Header Fields Too Large when the head passed the
          * limit (the server is not asked and nothing is kept), else {@code server.upgrade(build())}.
+         *
+         * @param server the server that decides
+         * @return the decision
          */
         public Upgrade upgrade(WebSocketServer server) {
             if (tooLarge) {
@@ -160,7 +174,12 @@ public final class RequestCopy implements HandshakeRequest {
             return server.upgrade(build());
         }
 
-        /** @throws IllegalStateException when the head is {@link #tooLarge()} */
+        /**
+         * The copy of the request.
+         *
+         * @return the request
+         * @throws IllegalStateException when the head is {@link #tooLarge()}
+         */
         public RequestCopy build() {
             if (tooLarge) {
                 throw new IllegalStateException("request head larger than " + maxHeadBytes + " bytes");

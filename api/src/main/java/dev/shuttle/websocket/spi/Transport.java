@@ -18,6 +18,8 @@ public interface Transport {
      * request come first.
      *
      * @return the number of bytes read, 0 when nothing is available, -1 at end of stream
+     * @param dst where the bytes go
+     * @throws IOException when the connection failed
      */
     int read(ByteBuffer dst) throws IOException;
 
@@ -31,10 +33,16 @@ public interface Transport {
      * {@code Condition} or a future would sleep through that.
      *
      * @param timeoutNanos the longest wait; 0 or less means no limit
+     * @throws IOException when the connection failed
      */
     void awaitReadable(long timeoutNanos) throws IOException;
 
-    /** Writes all remaining bytes of the buffers, in order, blocking the calling thread as needed. */
+    /**
+     * Writes all remaining bytes of the buffers, in order, blocking the calling thread as needed.
+     *
+     * @param buffers the bytes, in order
+     * @throws IOException when the connection failed or was closed
+     */
     void write(ByteBuffer[] buffers) throws IOException;
 
     /**
@@ -79,6 +87,8 @@ public interface Transport {
      * Half-closes: sends FIN after what was written, while reading goes on. Used after failing a
      * connection so the peer gets our close frame and the unread bytes it is still sending do
      * not make the kernel reset the connection. The default closes altogether.
+     *
+     * @throws IOException when half-closing failed; the engine then closes
      */
     default void shutdownOutput() throws IOException {
         close();
@@ -87,11 +97,13 @@ public interface Transport {
     /** Closes the connection; idempotent, callable from any thread; wakes a blocked reader or writer with an exception or end of stream. */
     void close();
 
+    /** {@return the peer's address, or null when unknown} */
     InetSocketAddress remoteAddress();
 
+    /** {@return this side's address, or null when unknown} */
     InetSocketAddress localAddress();
 
-    /** Whether the connection is encrypted (wss). */
+    /** {@return whether the connection is encrypted (wss)} */
     default boolean isSecure() {
         return false;
     }

@@ -13,5 +13,11 @@ import dev.shuttle.websocket.HandshakeRequest;
  */
 @FunctionalInterface
 public interface HttpHandler {
+    /**
+     * Answers a plain GET or HEAD request.
+     *
+     * @param request method, path, query and headers
+     * @return the answer, or {@code null} for 404
+     */
     HttpResponse handle(HandshakeRequest request);
 }

@@ -13,6 +13,13 @@ import java.util.Objects;
  * @param body        the whole body (ignored for 204 and 304)
  */
 public record HttpResponse(int status, String contentType, byte[] body) {
+    /**
+     * Checks the status and that nothing is null.
+     *
+     * @param status      a final status, 200 to 599
+     * @param contentType the media type
+     * @param body        the whole body
+     */
     public HttpResponse {
         if (status < 200 || status > 599) {
             throw new IllegalArgumentException("status must be 200 to 599: " + status);
@@ -21,12 +28,23 @@ public record HttpResponse(int status, String contentType, byte[] body) {
         Objects.requireNonNull(body, "body");
     }
 
-    /** 200 with an HTML page in UTF-8. */
+    /**
+     * 200 with an HTML page in UTF-8.
+     *
+     * @param html the page
+     * @return the response
+     */
     public static HttpResponse html(String html) {
         return new HttpResponse(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A plain-text answer in UTF-8 with any status. */
+    /**
+     * A plain-text answer in UTF-8 with any status.
+     *
+     * @param status 200 to 599
+     * @param text the body
+     * @return the response
+     */
     public static HttpResponse text(int status, String text) {
         return new HttpResponse(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }

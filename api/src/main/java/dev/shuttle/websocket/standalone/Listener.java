@@ -88,7 +88,14 @@ public final class Listener implements AutoCloseable {
         SafeLog.preload();
     }
 
-    /** Binds and starts accepting; returns once the socket is bound. */
+    /**
+     * Binds and starts accepting; returns once the socket is bound.
+     *
+     * @param server the server that decides on each upgrade
+     * @param options address, limits and the HTTP handler
+     * @return the running listener
+     * @throws IOException when the address cannot be bound
+     */
     public static Listener start(WebSocketServer server, ListenerOptions options) throws IOException {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(options, "options");
@@ -114,16 +121,17 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** The bound address (with the real port when 0 was asked). */
+    /** {@return the bound address (with the real port when 0 was asked)} */
     public InetSocketAddress address() {
         return address;
     }
 
+    /** {@return the bound port} */
     public int port() {
         return address().getPort();
     }
 
-    /** Connections currently held (in handshake or upgraded). */
+    /** {@return connections currently held (in handshake or upgraded)} */
     public int connectionCount() {
         return count.get();
     }

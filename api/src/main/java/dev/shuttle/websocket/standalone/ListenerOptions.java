@@ -22,21 +22,22 @@ public final class ListenerOptions {
         this.httpHandler = b.httpHandler;
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Where to listen; default port 8080 on every interface; port 0 picks a free port (see {@link Listener#address()}). */
+    /** {@return where to listen; default port 8080 on every interface; port 0 picks a free port (see {@link Listener#address()})} */
     public InetSocketAddress address() {
         return address;
     }
 
-    /** Connections (upgraded or still in their handshake) beyond this are refused with 503; default 100,000. */
+    /** {@return connections (upgraded or still in their handshake) beyond this are refused with 503; default 100,000} */
     public int maxConnections() {
         return maxConnections;
     }
 
-    /** Listen backlog (pending connections the OS queues before accept); 0 or less for the OS default; default 1024. */
+    /** {@return listen backlog (pending connections the OS queues before accept); 0 or less for the OS default; default 1024} */
     public int backlog() {
         return backlog;
     }
@@ -44,6 +45,8 @@ public final class ListenerOptions {
     /**
      * Handler for plain HTTP GET and HEAD requests (those without {@code Upgrade: websocket}), or
      * {@code null}, the default: then they get 404. Other methods get 405 either way.
+     *
+     * @return the handler, or null
      */
     public HttpHandler httpHandler() {
         return httpHandler;
@@ -59,11 +62,24 @@ public final class ListenerOptions {
         private Builder() {
         }
 
+        /**
+         * See {@link ListenerOptions#address()}.
+         *
+         * @param address where to listen
+         * @return this builder
+         */
         public Builder address(InetSocketAddress address) {
             this.address = Objects.requireNonNull(address, "address");
             return this;
         }
 
+        /**
+         * See {@link ListenerOptions#maxConnections()}.
+         *
+         * @param n positive
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxConnections(int n) {
             if (n <= 0) {
                 throw new IllegalArgumentException("maxConnections must be positive: " + n);
@@ -72,16 +88,29 @@ public final class ListenerOptions {
             return this;
         }
 
+        /**
+         * See {@link ListenerOptions#backlog()}.
+         *
+         * @param n the backlog; 0 or less for the OS default
+         * @return this builder
+         */
         public Builder backlog(int n) {
             this.backlog = n;
             return this;
         }
 
+        /**
+         * See {@link ListenerOptions#httpHandler()}.
+         *
+         * @param handler answers plain GET requests
+         * @return this builder
+         */
         public Builder httpHandler(HttpHandler handler) {
             this.httpHandler = handler;
             return this;
         }
 
+        /** {@return the options} */
         public ListenerOptions build() {
             return new ListenerOptions(this);
         }
