@@ -101,6 +101,9 @@ public final class Readiness {
      * Returns false, installing nothing, when a signal is already there or the readiness is
      * closed: the caller then goes on itself. After a true answer the caller must not touch what
      * {@code onReady} will use: it may already be running.
+     *
+     * @param onReady what the next signal or close runs, once, instead of waking a waiter
+     * @return whether {@code onReady} was installed
      */
     public boolean handOver(Runnable onReady) {
         callback = onReady;

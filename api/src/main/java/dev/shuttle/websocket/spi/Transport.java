@@ -48,6 +48,8 @@ public interface Transport {
     /**
      * Whether {@link #writeNow} works: then the thread that queues a frame writes it itself when
      * nobody else is writing, and a writer thread is needed only for what the socket did not take.
+     *
+     * @return whether {@link #writeNow} may be called; false by default
      */
     default boolean writesWithoutWaiting() {
         return false;
@@ -57,14 +59,22 @@ public interface Transport {
      * Writes, in order, as many bytes of {@code buffers[offset .. offset+length)} as the transport
      * takes now, without waiting; any thread, one writer at a time (like {@link #write}).
      *
+     * @param buffers the bytes, in order
+     * @param offset the first buffer to write
+     * @param length how many buffers from {@code offset}
      * @return the number of bytes written, possibly 0
+     * @throws IOException when the connection failed or was closed
      * @throws UnsupportedOperationException unless {@link #writesWithoutWaiting()}
      */
     default long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
         throw new UnsupportedOperationException("this transport cannot write without waiting");
     }
 
-    /** Whether {@link #onReadable} can work: then an idle connection's reader gives its thread up. */
+    /**
+     * Whether {@link #onReadable} can work: then an idle connection's reader gives its thread up.
+     *
+     * @return whether {@link #onReadable} may install a callback; false by default
+     */
     default boolean canHandOverReads() {
         return false;
     }
@@ -76,6 +86,7 @@ public interface Transport {
      * there). The engine calls it from its reader thread, at a frame boundary, when the connection
      * has been idle for a while; the thread then ends, so an idle connection holds none.
      *
+     * @param onReadable what to run, once, when input may be there
      * @return false when the transport cannot do this (the default) or when input may already be
      *         there: the caller then reads or waits as before, and {@code onReadable} never runs
      */
