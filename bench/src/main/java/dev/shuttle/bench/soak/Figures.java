@@ -54,6 +54,12 @@ record Figures(long fds, long threads, long heapBytes, long rssBytes, int open) 
                 Math.max(rssBytes, o.rssBytes), Math.max(open, o.open));
     }
 
+    /** The smaller of each figure. */
+    Figures min(Figures o) {
+        return new Figures(Math.min(fds, o.fds), Math.min(threads, o.threads), Math.min(heapBytes, o.heapBytes),
+                Math.min(rssBytes, o.rssBytes), Math.min(open, o.open));
+    }
+
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "fds=%d threads=%d heap=%.1fMiB rss=%.1fMiB open=%d", fds, threads, mib(heapBytes),

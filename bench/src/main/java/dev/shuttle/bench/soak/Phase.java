@@ -52,15 +52,16 @@ enum Phase {
         }
     },
     /**
-     * A 4 KiB receive window, 1 MiB of messages for the server to echo, and no reading at all:
-     * the server's queue fills and its write-stall timeout must drop the peer.
+     * A 4 KiB receive window, 6 MiB of messages for the server to echo, and no reading at all:
+     * more than the server's socket buffer (up to 4 MiB on Linux) and its queue (4 MiB, DROP
+     * beyond) take, so a write blocks and the server's write-stall timeout must drop the peer.
      */
     SLOW_CONSUMER("slow-consumer") {
         @Override
         void step(int i, String host, int port, Queue<SoakSocket> held) throws IOException {
             SoakSocket s = SoakSocket.connect(host, port, 4096).upgrade();
             byte[] message = SoakSocket.frame(ClientFrames.OP_BINARY, ClientFrames.payload(64 * 1024));
-            for (int m = 0; m < 16; m++) {
+            for (int m = 0; m < 96; m++) {
                 s.send(message);
             }
             held.add(s);

@@ -34,7 +34,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--connections", defaultValue = "3000",
             description = "connections per phase for churn, handshake-reset and frame-reset; a quarter of it (at most 500) for "
-                    + "slow-consumer and ping-flood (default: ${DEFAULT-VALUE})")
+                    + "ping-flood, a thirtieth (at most 100) for slow-consumer (default: ${DEFAULT-VALUE})")
     int connections;
 
     @Option(names = "--header-only", defaultValue = "10000", description = "connections of the header-only phase (default: ${DEFAULT-VALUE})")
@@ -61,7 +61,10 @@ public final class SoakCommand implements Callable<Integer> {
     static final Figures.Tolerance TOLERANCE = new Figures.Tolerance(16, 24, 16, 192);
     /** Issue 9: 10,000 header-only connections grow the heap by less than this. */
     static final long HEADER_ONLY_HEAP_BOUND_MIB = 64;
+    private static final int WARM_UP_CONNECTIONS = 20;
 
+    /** The key of {@link #closes} for a peer dropped by the write-stall timeout (reported as 1006). */
+    private static final String STALLED = "1006-write-stall";
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> closes = new ConcurrentHashMap<>();
     private int failures;
@@ -73,8 +76,8 @@ public final class SoakCommand implements Callable<Integer> {
                 .onOpen(c -> open.incrementAndGet())
                 .onClose((c, code, reason, cause) -> {
                     open.decrementAndGet();
-                    String why = cause != null && String.valueOf(cause.getMessage()).startsWith("write stalled") ? " write-stall" : "";
-                    closes.computeIfAbsent(code + why, k -> new AtomicInteger()).incrementAndGet();
+                    boolean stalled = cause != null && String.valueOf(cause.getMessage()).startsWith("write stalled");
+                    closes.computeIfAbsent(stalled ? STALLED : Integer.toString(code), k -> new AtomicInteger()).incrementAndGet();
                 })
                 .build();
         Phase[] run = phases == null ? Phase.values() : java.util.Arrays.stream(phases).map(Phase::parse).toArray(Phase[]::new);
@@ -86,7 +89,7 @@ public final class SoakCommand implements Callable<Integer> {
                     + "; header-only heap growth < " + HEADER_ONLY_HEAP_BOUND_MIB + " MiB");
             // Warm-up: every phase small, so class loading, JIT and pools are in the baseline, not in phase 1.
             for (Phase p : run) {
-                Children warm = Children.start(p, host, port, 50, perChild, childFdLimit);
+                Children warm = Children.start(p, host, port, WARM_UP_CONNECTIONS, perChild, childFdLimit);
                 try (warm) {
                     warm.awaitReady();
                     if (p.serverDropsHeldPeers()) {
@@ -97,8 +100,9 @@ public final class SoakCommand implements Callable<Integer> {
             }
             awaitOpen(0, Duration.ofSeconds(settleSeconds));
             closes.clear();
-            Figures baseline = Figures.measure(true, open.get());
-            System.out.println("baseline " + baseline + " (after a warm-up of every phase at 50 connections)");
+            Figures baseline = quietBaseline();
+            System.out.println("baseline " + baseline + " (the lowest of 5 measurements 1 s apart, after a warm-up of every phase at "
+                    + WARM_UP_CONNECTIONS + " connections)");
             for (Phase p : run) {
                 runPhase(p, p == Phase.HEADER_ONLY ? headerOnly : phaseSize(p), port, baseline);
             }
@@ -108,7 +112,11 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private int phaseSize(Phase p) {
-        return p == Phase.SLOW_CONSUMER || p == Phase.PING_FLOOD ? Math.min(500, Math.max(1, connections / 4)) : connections;
+        return switch (p) {
+            case SLOW_CONSUMER -> Math.min(100, Math.max(1, connections / 30)); // each may hold a 4 MiB queue
+            case PING_FLOOD -> Math.min(500, Math.max(1, connections / 4));
+            default -> connections;
+        };
     }
 
     private void runPhase(Phase phase, int n, int port, Figures baseline) throws Exception {
@@ -142,7 +150,8 @@ public final class SoakCommand implements Callable<Integer> {
                 boolean dropped = awaitOpen(0, Duration.ofSeconds(settleSeconds));
                 System.out.printf(Locale.ROOT, "  the server dropped its stalled peers in %.1f s after they were set up: %s%n",
                         seconds(waitFrom), dropped ? "all" : open.get() + " still open");
-                check(dropped, "the write-stall timeout drops every slow consumer");
+                AtomicInteger stalled = closes.get(STALLED);
+                check(dropped && stalled != null && stalled.get() == n, "the write-stall timeout drops every slow consumer");
             }
             children.end();
         }
@@ -157,6 +166,16 @@ public final class SoakCommand implements Callable<Integer> {
         System.out.println("  vs baseline: " + after.delta(baseline) + (over.isEmpty() ? "  -> back to baseline" : "  -> NOT back:" + over));
         check(over.isEmpty(), phase.label + " figures back to baseline");
         check(echoAfter.equals("ok"), "a fresh client echoes after " + phase.label);
+    }
+
+    /** Each figure's lowest of five measurements a second apart: the heap shrinks and RSS follows a little after a full GC. */
+    private Figures quietBaseline() throws InterruptedException {
+        Figures low = Figures.measure(true, open.get());
+        for (int i = 1; i < 5; i++) {
+            Thread.sleep(1000);
+            low = low.min(Figures.measure(true, open.get()));
+        }
+        return low;
     }
 
     /** Measures (with GC) once a second until the figures are within tolerance or the settle time is up. */
