@@ -2,6 +2,7 @@ package dev.shuttle.bench.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,6 +38,11 @@ public final class ShuttleServers {
     static ServerMain.RunningServer start(String transport, Mode mode, String host, int port, long maxQueuedBytes)
             throws Exception {
         return mount(transport, build(mode, maxQueuedBytes), host, port);
+    }
+
+    /** Jetty's (and the servlet transport's) pool lets idle threads go after {@code idle}, all at once (see the soak run). */
+    public static void jettyThreadIdleTimeout(Duration idle) {
+        AdapterServers.jettyThreadIdleTimeout = idle;
     }
 
     /** Mounts {@code server} on the named transport at host:port (0: any free port) and returns it running. */

@@ -53,6 +53,10 @@ public final class SoakCommand implements Callable<Integer> {
             description = "how long the figures may take to come back after a phase (default: ${DEFAULT-VALUE})")
     int settleSeconds;
 
+    @Option(names = "--container-idle-seconds", defaultValue = "10",
+            description = "Jetty's thread idle timeout; every idle thread goes at once (default: ${DEFAULT-VALUE})")
+    int containerIdleSeconds;
+
     @Option(names = "--phases", split = ",", description = "phases to run, in order (default: all): churn, handshake-reset, "
             + "frame-reset, slow-consumer, ping-flood, header-only")
     String[] phases;
@@ -80,11 +84,13 @@ public final class SoakCommand implements Callable<Integer> {
                     closes.computeIfAbsent(stalled ? STALLED : Integer.toString(code), k -> new AtomicInteger()).incrementAndGet();
                 })
                 .build();
+        // Jetty's pool grows under churn and by default sheds one idle thread per minute.
+        ShuttleServers.jettyThreadIdleTimeout(Duration.ofSeconds(containerIdleSeconds));
         Phase[] run = phases == null ? Phase.values() : java.util.Arrays.stream(phases).map(Phase::parse).toArray(Phase[]::new);
         try (ServerMain.RunningServer running = ShuttleServers.mount(transport, server, host, 0)) {
             int port = running.port();
-            System.out.printf(Locale.ROOT, "soak: transport=%s port=%d java=%s options: writeStallTimeout=%ds, other defaults%n",
-                    transport, port, Runtime.version(), writeStallSeconds);
+            System.out.printf(Locale.ROOT, "soak: transport=%s port=%d java=%s options: writeStallTimeout=%ds, other defaults;"
+                    + " Jetty thread idle timeout %ds%n", transport, port, Runtime.version(), writeStallSeconds, containerIdleSeconds);
             System.out.println("soak: tolerance after each phase vs the baseline: " + TOLERANCE
                     + "; header-only heap growth < " + HEADER_ONLY_HEAP_BOUND_MIB + " MiB");
             // Warm-up: every phase small, so class loading, JIT and pools are in the baseline, not in phase 1.
