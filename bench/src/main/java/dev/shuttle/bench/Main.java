@@ -2,16 +2,21 @@ package dev.shuttle.bench;
 
 import java.util.Arrays;
 
+import picocli.CommandLine;
+
 import dev.shuttle.bench.load.LoadMain;
 import dev.shuttle.bench.server.ServerMain;
+import dev.shuttle.bench.soak.SoakClient;
+import dev.shuttle.bench.soak.SoakCommand;
 
 /**
- * One jar, four programs:
+ * One jar, five programs:
  * <pre>
  * java -jar shuttle-bench.jar shuttle --transport builtin --mode echo|broadcast --port N
  * java -jar shuttle-bench.jar peer --kind jetty|undertow|netty --mode echo|broadcast --port N
  * java -jar shuttle-bench.jar load --scenario echo-open|echo-closed|broadcast|idle --port N ...
  * java -jar shuttle-bench.jar jmh [JMH options]
+ * java -jar shuttle-bench.jar soak [--transport builtin|jetty|servlet|undertow] [--connections N] ... (--help)
  * </pre>
  * Exit code 2 for a bad command line.
  */
@@ -24,7 +29,9 @@ public final class Main {
                       [--connections C] [--size BYTES] [--rate MSGS_PER_S_PER_CONN] [--window N]
                       [--warmup S] [--duration S] [--threads T] [--pid SERVER_PID] [--text]
               jmh     [any JMH option, e.g. -f 1 -wi 2 -i 3 Mask]
-            servers print 'listening on ws://H:N/' when ready; load prints one 'RESULT k=v ...' line.""";
+              soak    [--transport builtin|jetty|servlet|undertow] [--connections N] [--header-only N] (soak --help)
+            servers print 'listening on ws://H:N/' when ready; load prints one 'RESULT k=v ...' line;
+            soak exits 1 when the server does not come back to its baseline.""";
 
     private Main() {
     }
@@ -41,6 +48,8 @@ public final class Main {
                 case "peer" -> ServerMain.peer(new Args(args, 1));
                 case "load" -> LoadMain.run(new Args(args, 1));
                 case "jmh" -> org.openjdk.jmh.Main.main(rest);
+                case "soak" -> System.exit(new CommandLine(new SoakCommand()).execute(rest));
+                case "soak-client" -> System.exit(new CommandLine(new SoakClient()).execute(rest));
                 default -> throw new IllegalArgumentException("unknown command " + args[0]);
             }
         } catch (IllegalArgumentException e) {

@@ -72,7 +72,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
             copy.put(buffer).flip();
             leftover = copy;
         } catch (Throwable t) {
-            fail("taking over the bytes read past the upgrade request", t);
+            fail("taking over the bytes read past the upgrade request failed; connection aborted", t);
         }
     }
 
@@ -85,7 +85,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
         try {
             upgrade.start(this);
         } catch (Throwable t) {
-            fail("starting a WebSocket connection", t);
+            fail("starting a WebSocket connection failed; connection aborted", t);
         }
     }
 
@@ -106,13 +106,14 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
         try {
             super.onClose(cause);
         } catch (Throwable t) {
-            Failures.log(LOG, "closing " + this, t);
+            Failures.log(LOG, "closing a Jetty WebSocket connection failed", t);
         }
     }
 
     /**
      * A Jetty callback failed for this connection: abort it (the engine's reader wakes, finds the
      * transport closed and reports 1006), log once, and return to Jetty normally.
+     * {@code what} is a constant message, so that repeats are counted rather than logged.
      */
     private void fail(String what, Throwable t) {
         boolean first = !closed.getAndSet(true);
@@ -123,7 +124,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
             // the reader is woken above and finds the transport closed either way
         }
         if (first) {
-            Failures.log(LOG, what + " failed; aborted " + remoteAddress, t);
+            Failures.log(LOG, what, t);
         }
     }
 
@@ -239,7 +240,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
             try {
                 readable.signal();
             } catch (Throwable t) {
-                fail("waking the reader", t);
+                fail("waking the reader failed; connection aborted", t);
             }
         }
 
@@ -249,7 +250,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
                 fillFailure = x;
                 readable.signal();
             } catch (Throwable t) {
-                fail("waking the reader after a failed fill", t);
+                fail("waking the reader after a failed fill went wrong; connection aborted", t);
             }
         }
 

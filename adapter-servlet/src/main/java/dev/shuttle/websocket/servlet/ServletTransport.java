@@ -161,7 +161,7 @@ final class ServletTransport implements Transport {
             containerThread.execute(this::drain);
         } catch (Throwable t) {
             // The container refuses tasks (stopping): this connection cannot read again.
-            fail("resuming input", t);
+            fail("resuming input failed; connection aborted", t);
         }
     }
 
@@ -229,7 +229,7 @@ final class ServletTransport implements Transport {
             readError = e;
         } catch (Throwable t) {
             readError = t;
-            fail("reading input", t);
+            fail("reading input failed; connection aborted", t);
         }
         readable.signal();
     }
@@ -344,10 +344,11 @@ final class ServletTransport implements Transport {
     /**
      * A container callback failed for this connection: abort it (the engine's reader wakes, finds
      * the transport closed and reports it), log once, and return to the container normally.
+     * {@code what} is a constant message, so that repeats are counted rather than logged.
      */
     private void fail(String what, Throwable t) {
         if (failed.compareAndSet(false, true)) {
-            Failures.log(LOG, what + " failed; aborting " + this, t);
+            Failures.log(LOG, what, t);
         }
         try {
             close();

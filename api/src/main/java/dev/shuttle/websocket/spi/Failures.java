@@ -1,27 +1,28 @@
 package dev.shuttle.websocket.spi;
 
+import dev.shuttle.websocket.internal.io.SafeLog;
+
 /**
- * Logging from a container's callback (a readiness listener, a completion callback) after it
- * failed one connection. The callback must return to the container normally whatever happens, so
- * the log call itself must not throw: with file descriptors exhausted, even formatting a log
- * record has thrown (loading time-zone data failed). Any throwable from logging is dropped.
+ * Logging for an adapter's container callbacks (a readiness listener, a completion callback)
+ * after one failed a connection: the adapters' door to the engine's {@link SafeLog}, the one
+ * place where such logging is done. The callback must return to the container normally
+ * whatever happens, so the log call never throws (with file descriptors exhausted, even
+ * formatting a record has thrown), and a message repeated within a second is counted instead of
+ * logged. Pass a constant message: the throwable carries the details.
  */
 public final class Failures {
     private Failures() {
     }
 
     /**
-     * Logs {@code message} and {@code failure} at WARNING; never throws.
+     * Logs {@code message} and {@code failure} at WARNING, at most once a second per message;
+     * never throws.
      *
      * @param logger where to log
      * @param message what failed
      * @param failure the throwable
      */
     public static void log(System.Logger logger, String message, Throwable failure) {
-        try {
-            logger.log(System.Logger.Level.WARNING, message, failure);
-        } catch (Throwable ignored) {
-            // nothing safe is left to do: the connection is failed either way
-        }
+        SafeLog.log(logger, System.Logger.Level.WARNING, message, failure);
     }
 }

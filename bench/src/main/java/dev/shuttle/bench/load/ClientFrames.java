@@ -36,6 +36,18 @@ public final class ClientFrames {
      * big-endian: its high byte is the first key byte on the wire.
      */
     public static int encode(byte[] dst, int off, int opcode, byte[] payload, int pOff, int len, int maskKey) {
+        int p = off + putHeader(dst, off, opcode, len, maskKey);
+        for (int i = 0; i < len; i++) {
+            dst[p + i] = (byte) (payload[pOff + i] ^ (maskKey >>> (24 - 8 * (i & 3))));
+        }
+        return p + len - off;
+    }
+
+    /**
+     * Writes the header of a final, masked frame declaring {@code len} payload bytes (the
+     * shortest length encoding, RFC 6455 §5.2) at {@code dst[off]}; returns its length (at most 14).
+     */
+    public static int putHeader(byte[] dst, int off, int opcode, long len, int maskKey) {
         int p = off;
         dst[p++] = (byte) (0x80 | opcode);
         if (len <= 125) {
@@ -47,16 +59,13 @@ public final class ClientFrames {
         } else {
             dst[p++] = (byte) (0x80 | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
-                dst[p++] = (byte) ((long) len >>> shift);
+                dst[p++] = (byte) (len >>> shift);
             }
         }
         for (int shift = 24; shift >= 0; shift -= 8) {
             dst[p++] = (byte) (maskKey >>> shift);
         }
-        for (int i = 0; i < len; i++) {
-            dst[p + i] = (byte) (payload[pOff + i] ^ (maskKey >>> (24 - 8 * (i & 3))));
-        }
-        return p + len - off;
+        return p - off;
     }
 
     /** A payload of {@code size} printable ASCII bytes (valid as text and as binary). */

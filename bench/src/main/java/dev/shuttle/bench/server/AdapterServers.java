@@ -10,6 +10,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.WebSocketServer;
@@ -23,12 +24,30 @@ import dev.shuttle.websocket.undertow.UndertowWebSocket;
  * the WebSocket stacks and not the HTTP servers' tuning.
  */
 final class AdapterServers {
+    /**
+     * When set, Jetty's thread pool lets every thread idle this long go at once (Jetty's default:
+     * one thread per 60 s idle timeout, so a pool grown by a burst takes hours to shrink). The
+     * soak run sets it so that "threads back to baseline" means something on Jetty too.
+     */
+    static volatile Duration jettyThreadIdleTimeout;
+
     private AdapterServers() {
+    }
+
+    private static Server newJetty() {
+        Duration idle = jettyThreadIdleTimeout;
+        if (idle == null) {
+            return new Server();
+        }
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setIdleTimeout((int) idle.toMillis());
+        pool.setMaxEvictCount(pool.getMaxThreads());
+        return new Server(pool);
     }
 
     /** Jetty 12 core: Shuttle's Handler is the whole application. */
     static ServerMain.RunningServer jetty(WebSocketServer server, String host, int port) throws Exception {
-        Server jetty = new Server();
+        Server jetty = newJetty();
         ServerConnector connector = connector(jetty, host, port);
         jetty.setHandler(JettyWebSocket.handler(server));
         return startJetty(jetty, connector, server);
@@ -36,7 +55,7 @@ final class AdapterServers {
 
     /** Jetty 12 ee10: Shuttle's servlet filter on every path. */
     static ServerMain.RunningServer servlet(WebSocketServer server, String host, int port) throws Exception {
-        Server jetty = new Server();
+        Server jetty = newJetty();
         ServerConnector connector = connector(jetty, host, port);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addFilter(new FilterHolder(new WebSocketFilter(server)), "/*", EnumSet.of(DispatcherType.REQUEST));

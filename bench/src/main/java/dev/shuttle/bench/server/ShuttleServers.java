@@ -2,6 +2,7 @@ package dev.shuttle.bench.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,11 +37,21 @@ public final class ShuttleServers {
 
     static ServerMain.RunningServer start(String transport, Mode mode, String host, int port, long maxQueuedBytes)
             throws Exception {
+        return mount(transport, build(mode, maxQueuedBytes), host, port);
+    }
+
+    /** Jetty's (and the servlet transport's) pool lets idle threads go after {@code idle}, all at once (see the soak run). */
+    public static void jettyThreadIdleTimeout(Duration idle) {
+        AdapterServers.jettyThreadIdleTimeout = idle;
+    }
+
+    /** Mounts {@code server} on the named transport at host:port (0: any free port) and returns it running. */
+    public static ServerMain.RunningServer mount(String transport, WebSocketServer server, String host, int port) throws Exception {
         Transport t = TRANSPORTS.get(transport);
         if (t == null) {
             throw new IllegalArgumentException("--transport must be one of " + TRANSPORTS.keySet() + ": " + transport);
         }
-        return t.start(build(mode, maxQueuedBytes), host, port);
+        return t.start(server, host, port);
     }
 
     /** The same application on every transport: echo each message as it came, or broadcast it framed once. */
@@ -51,20 +62,24 @@ public final class ShuttleServers {
             b.onClose((c, code, reason, cause) -> System.err.println("close " + c.remoteAddress() + " " + code + " " + reason + " " + cause));
         }
         if (mode == Mode.ECHO) {
-            b.onData((c, isBinary, data) -> {
-                if (isBinary) {
-                    c.write(data);
-                } else {
-                    c.write(PreparedMessage.textUtf8(data));   // already validated UTF-8: no re-encoding
-                }
-            });
-            return b.build();
+            return echo(b).build();
         }
         // The handler needs the server it belongs to; the holder is filled before any connection opens.
         WebSocketServer[] self = new WebSocketServer[1];
         b.onData((c, isBinary, data) -> self[0].broadcast(isBinary ? PreparedMessage.binary(data) : PreparedMessage.textUtf8(data)));
         self[0] = b.build();
         return self[0];
+    }
+
+    /** Echoes each message as it came. */
+    public static WebSocketServer.Builder echo(WebSocketServer.Builder b) {
+        return b.onData((c, isBinary, data) -> {
+            if (isBinary) {
+                c.write(data);
+            } else {
+                c.write(PreparedMessage.textUtf8(data));   // already validated UTF-8: no re-encoding
+            }
+        });
     }
 
     private static ServerMain.RunningServer builtin(WebSocketServer server, String host, int port) throws IOException {
