@@ -1,6 +1,7 @@
 package dev.shuttle.websocket;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -24,9 +25,30 @@ public interface WebSocket {
     /** A process-unique id, increasing in the order connections were opened. */
     long id();
 
+    /**
+     * The peer's IP address and port (a proxy's, behind a proxy). Never {@code null}: on a UNIX
+     * domain socket, which has no IP address, it is an unresolved address with host
+     * {@code "unix"} and port 0 ({@code getAddress()} is {@code null}); the socket's real address
+     * is {@link #remoteSocketAddress()}.
+     */
     InetSocketAddress remoteAddress();
 
+    /** Our end's IP address and port; on a UNIX domain socket the unresolved {@code unix:0}, as {@link #remoteAddress()}. */
     InetSocketAddress localAddress();
+
+    /**
+     * The peer's address as its socket reports it: the same as {@link #remoteAddress()} over
+     * TCP, a {@link java.net.UnixDomainSocketAddress} over a UNIX domain socket (usually with an
+     * empty path: clients rarely bind theirs).
+     */
+    default SocketAddress remoteSocketAddress() {
+        return remoteAddress();
+    }
+
+    /** Our end's address as its socket reports it: over a UNIX domain socket, the listener's path. */
+    default SocketAddress localSocketAddress() {
+        return localAddress();
+    }
 
     /** The upgrade request that opened this connection (on a client: the request it sent). */
     HandshakeRequest request();

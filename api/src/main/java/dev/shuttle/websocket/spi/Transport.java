@@ -2,6 +2,7 @@ package dev.shuttle.websocket.spi;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -49,9 +50,25 @@ public interface Transport {
     /** Closes the connection; idempotent, callable from any thread; wakes a blocked reader or writer with an exception or end of stream. */
     void close();
 
+    /** The peer's IP address and port; for a UNIX-domain connection see {@link #remoteSocketAddress()}. */
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();
+
+    /**
+     * The peer's address as the socket reports it: an {@code InetSocketAddress}, or a
+     * {@link java.net.UnixDomainSocketAddress} on a UNIX domain socket, where
+     * {@link #remoteAddress()} is an unresolved {@code unix:0} instead. The default is
+     * {@link #remoteAddress()}.
+     */
+    default SocketAddress remoteSocketAddress() {
+        return remoteAddress();
+    }
+
+    /** Our end's address as the socket reports it (see {@link #remoteSocketAddress()}); the default is {@link #localAddress()}. */
+    default SocketAddress localSocketAddress() {
+        return localAddress();
+    }
 
     /** Whether the connection is encrypted (wss). */
     default boolean isSecure() {
