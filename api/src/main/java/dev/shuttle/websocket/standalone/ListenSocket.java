@@ -18,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 
 import jdk.net.ExtendedSocketOptions;
 
@@ -222,17 +221,21 @@ final class ListenSocket {
             } catch (BindException e) {
                 if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
                     BindException clear = new BindException(path + " already exists (a socket left by an earlier run?"
-                            + " unlinkExistingSocketFile, or --unix-listen-unlink, removes a stale socket)");
+                            + " ListenerOptions.Builder.unlinkExistingSocketFile removes a stale one)");
                     clear.initCause(e);
                     throw clear;
                 }
                 throw e;
             }
             bound = true;
-            // NOFOLLOW_LINKS: if the path was swapped for a link since bind, change nothing it points to.
+            // If the path was swapped for a link since bind, change nothing it points to: chown
+            // takes NOFOLLOW_LINKS; chmod cannot (the JDK would open the file, which fails on a
+            // socket), so the file is checked to be no link first.
             if (options.socketFilePermissions() != null) {
-                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setPermissions(options.socketFilePermissions());
+                if (Files.isSymbolicLink(path)) {
+                    throw new IOException(path + " was replaced by a symbolic link after binding");
+                }
+                Files.setPosixFilePermissions(path, options.socketFilePermissions());
             }
             if (options.socketFileOwner() >= 0) {
                 Files.setAttribute(path, "unix:uid", options.socketFileOwner(), LinkOption.NOFOLLOW_LINKS);
