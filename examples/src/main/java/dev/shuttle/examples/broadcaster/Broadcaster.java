@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -131,8 +132,8 @@ final class Broadcaster implements AutoCloseable {
         return "unix";
     }
 
-    /** Marks a refusal for the log; kept for the max-rooms message. */
-    static boolean isMaxRooms(UpgradeRejectedException e) {
-        return e.status() == 503;
+    /** A listening address for people: {@code 127.0.0.1:9002}, {@code [::]:9002}, or the socket's path. */
+    static String describe(SocketAddress address) {
+        return address instanceof UnixDomainSocketAddress unix ? unix.getPath().toString() : peer(address);
     }
 }

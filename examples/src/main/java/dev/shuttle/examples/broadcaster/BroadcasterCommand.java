@@ -175,10 +175,21 @@ public final class BroadcasterCommand {
             stopped.countDown();
         }));
         // wsbroad prints nothing at start; this goes to stderr so that stdout stays its log.
-        err.println("broadcaster listening on " + broadcaster.listening());
+        err.println("broadcaster listening on " + Broadcaster.describe(broadcaster.listening()));
         err.flush();
         stopped.await();
         return EXIT_OK;
+    }
+
+    /** The settings of a command line that asks for no help; for tests and for {@link #run}'s checks alike. */
+    static Settings parse(String... args) throws UsageException {
+        BroadcasterCommand command = new BroadcasterCommand();
+        try {
+            new CommandLine(command).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return command.settings();
     }
 
     /** What the flags ask for; every check that needs no socket is done here. */
