@@ -5,22 +5,15 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import dev.shuttle.websocket.UpgradeRejectedException;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketServer;
-import dev.shuttle.websocket.hub.Hub;
-import dev.shuttle.websocket.hub.HubListener;
-import dev.shuttle.websocket.hub.Room;
-import dev.shuttle.websocket.hub.SlowConsumerPolicy;
 import dev.shuttle.websocket.standalone.Listener;
 
 /**
- * The running broadcaster: a {@link Hub} whose rooms are URLs (path and query, as wsbroad keys
- * them), relaying every message to the other members of its room under the slow-consumer policy
- * of the flags, on the built-in listener. It logs to {@code out} as wsbroad does:
+ * The running broadcaster: rooms keyed by URL (path and query, as wsbroad keys them), relaying
+ * every message to the other members of its room under the slow-consumer policy of the flags
+ * ({@link UrlRooms}), on the built-in listener. It logs to {@code out} as wsbroad does:
  * <pre>
  * + 127.0.0.1:57208 -> /baz
  * New URL: /baz
@@ -31,44 +24,26 @@ import dev.shuttle.websocket.standalone.Listener;
  * 503).
  */
 final class Broadcaster implements AutoCloseable {
-    private final Hub hub;
     private final Listener listener;
 
-    private Broadcaster(Hub hub, Listener listener) {
-        this.hub = hub;
+    private Broadcaster(Listener listener) {
         this.listener = listener;
     }
 
     /** Binds and serves; throws when the socket cannot be had (address in use, no inherited socket, ...). */
     static Broadcaster start(Settings settings, PrintStream out) throws IOException {
-        Hub hub = Hub.builder()
-                .policy(policy(settings))
-                .maxRooms(settings.maxUrls())
-                .reflexive(settings.reflexive())
-                .listener(new Log(out))
-                .build();
+        UrlRooms rooms = new UrlRooms(settings.maxUrls(), settings.reflexive(), settings.policy(),
+                settings.maxWriteBufferSize(), new Log(out));
         WebSocketServer server = WebSocketServer.builder()
                 .options(settings.serverOptions())
                 // wsbroad checks no Origin: any page may connect, as to wsbroad.
                 .allowAnyOrigin()
-                .upgradeHook(hub.upgradeHook((request, attributes) -> { }))
-                .handler(hub.relay())
+                .upgradeHook(rooms.upgradeHook())
+                .onOpen(rooms::join)
+                .onData(rooms::publish)
+                .onClose((c, code, reason, cause) -> rooms.leave(c))
                 .build();
-        Listener listener = server.listen(settings.listenerOptions().build());
-        return new Broadcaster(hub, listener);
-    }
-
-    private static SlowConsumerPolicy policy(Settings s) {
-        return switch (s.policy()) {
-            case DROP -> SlowConsumerPolicy.DROP;
-            case BACKPRESSURE -> SlowConsumerPolicy.BACKPRESSURE;
-            case BACKPRESSURE_WITH_ERRORS -> SlowConsumerPolicy.BACKPRESSURE_WITH_ERRORS;
-            case STOCHASTIC -> SlowConsumerPolicy.stochastic(s.stochasticQueue());
-        };
-    }
-
-    Hub hub() {
-        return hub;
+        return new Broadcaster(server.listen(settings.listenerOptions().build()));
     }
 
     /** The bound address: an {@code InetSocketAddress} or a UNIX socket's path. */
@@ -87,39 +62,23 @@ final class Broadcaster implements AutoCloseable {
         listener.close();
     }
 
-    /** wsbroad's log lines; "New URL" follows the "+" line of the member who made it, as wsbroad prints them. */
-    private static final class Log implements HubListener {
-        private final PrintStream out;
-        /** Rooms created whose first join has not been logged yet. */
-        private final Set<Room> unannounced = ConcurrentHashMap.newKeySet();
-
-        Log(PrintStream out) {
-            this.out = out;
+    /** wsbroad's log lines, one println each so that lines of concurrent connections never mix. */
+    private record Log(PrintStream out) implements UrlRooms.Events {
+        @Override
+        public void joined(String key, WebSocket member, boolean createdRoom) {
+            String line = "+ " + peer(member.remoteSocketAddress()) + " -> " + key;
+            out.println(createdRoom ? line + System.lineSeparator() + "New URL: " + key : line);
         }
 
         @Override
-        public void onRoomCreated(Room room) {
-            unannounced.add(room);
+        public void left(String key, WebSocket member, boolean expiredRoom) {
+            String line = "- " + peer(member.remoteSocketAddress()) + " -> " + key;
+            out.println(expiredRoom ? line + System.lineSeparator() + "Expiring URL: " + key : line);
         }
 
         @Override
-        public void onJoin(Room room, WebSocket member) {
-            String line = "+ " + peer(member.remoteSocketAddress()) + " -> " + room.key();
-            if (unannounced.remove(room)) {
-                line += System.lineSeparator() + "New URL: " + room.key();
-            }
-            out.println(line);
-        }
-
-        @Override
-        public void onLeave(Room room, WebSocket member, int closeCode) {
-            out.println("- " + peer(member.remoteSocketAddress()) + " -> " + room.key());
-        }
-
-        @Override
-        public void onRoomExpired(Room room) {
-            unannounced.remove(room);
-            out.println("Expiring URL: " + room.key());
+        public void rejected(String key) {
+            out.println("Rejected: --max-urls reached");
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.shuttle.examples.broadcaster;
 
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.Set;
 
 import dev.shuttle.websocket.Compression;
 import dev.shuttle.websocket.Options;
+import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.standalone.ListenerOptions;
 import dev.shuttle.websocket.standalone.TcpKeepAlive;
 
@@ -43,12 +45,22 @@ record Settings(
         Policy policy,
         int stochasticQueue) {
 
+    /** Longest wait of a sender for one receiver's room: longer than the write-stall timeout, so that drops it first. */
+    static final Duration BACKPRESSURE_WAIT = Duration.ofMinutes(10);
+
     /** The slow-consumer behaviour the flags chose. */
     enum Policy { DROP, BACKPRESSURE, BACKPRESSURE_WITH_ERRORS, STOCHASTIC }
 
-    /** The engine's options: wsbroad's limits; no compression (wsbroad has none, and every message is framed once for all). */
+    /**
+     * The engine's options: wsbroad's limits; no compression (wsbroad has none, and every message
+     * is framed once for all); under backpressure a write waits for room in the receiver's queue
+     * (a receiver that stops reading is dropped after the write-stall timeout, which ends the wait).
+     */
     Options serverOptions() {
+        boolean backpressure = policy == Policy.BACKPRESSURE || policy == Policy.BACKPRESSURE_WITH_ERRORS;
         return Options.builder()
+                .overflowPolicy(backpressure ? OverflowPolicy.BLOCK : OverflowPolicy.DROP)
+                .blockTimeout(BACKPRESSURE_WAIT)
                 .maxQueuedBytes(maxWriteBufferSize)
                 .maxMessageSize(maxMessageSize)
                 .maxFramePayload(maxFrameSize)
