@@ -19,70 +19,78 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "broadcaster", sortOptions = false, usageHelpWidth = 100,
         customSynopsis = "java -jar shuttle-examples.jar broadcaster <listen_addr> [flags]",
-        description = {
-            "Each WebSocket message sent to a URL (path and query) is delivered to every other client connected to",
-            "the same URL: wsbroad on Shuttle. A slow receiver misses messages unless --backpressure or",
-            "--stochastic-queue say otherwise.", ""})
+        description = {"Each WebSocket message sent to a URL (path and query) is delivered to every other client "
+            + "connected to the same URL: wsbroad on Shuttle. A slow receiver misses messages unless "
+            + "--backpressure or --stochastic-queue say otherwise.", ""})
 public final class BroadcasterCommand {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
 
-    @Parameters(index = "0", paramLabel = "<listen_addr>", description = {
-        "TCP address (127.0.0.1:9002, [::]:9002) to bind and listen on, a path for a UNIX socket (starting",
-        "with / or ./), or `sd-listen` for the socket a service manager passed on standard input",
-        "(systemd: StandardInput=socket; for fd 3 with LISTEN_FDS start java with 0<&3).",
-        "Abstract UNIX addresses (@name) are refused: the JDK cannot bind them."})
+    @Parameters(index = "0", paramLabel = "<listen_addr>",
+            description = "TCP address (127.0.0.1:9002, [::]:9002) to bind and listen on, a path for a UNIX socket "
+            + "(starting with / or ./), or `sd-listen` for the socket a service manager passed on "
+            + "standard input (systemd: StandardInput=socket; for fd 3 with LISTEN_FDS start java with "
+            + "0<&3). Abstract UNIX addresses (@name) are refused: the JDK cannot bind them.")
     String listenAddress;
 
-    @Option(names = "--unix-listen-unlink", description = "remove a stale UNIX socket (never another kind of file) before binding")
+    @Option(names = "--unix-listen-unlink",
+            description = "remove a stale UNIX socket (never another kind of file) before binding")
     boolean unixListenUnlink;
 
     @Option(names = "--unix-listen-chmod", paramLabel = "<mode>", converter = ChmodMode.Converter.class,
-            description = "file mode of the newly bound UNIX socket: owner (rw-------), group (rw-rw----) or everybody (rw-rw-rw-)")
+            description = "file mode of the newly bound UNIX socket: owner (rw-------), group (rw-rw----) or "
+            + "everybody (rw-rw-rw-)")
     ChmodMode unixListenChmod;
 
-    @Option(names = "--unix-listen-uid", paramLabel = "<uid>", description = "numeric owner uid for the newly bound UNIX socket")
+    @Option(names = "--unix-listen-uid", paramLabel = "<uid>",
+            description = "numeric owner uid for the newly bound UNIX socket")
     Long unixListenUid;
 
-    @Option(names = "--unix-listen-gid", paramLabel = "<gid>", description = "numeric group gid for the newly bound UNIX socket")
+    @Option(names = "--unix-listen-gid", paramLabel = "<gid>",
+            description = "numeric group gid for the newly bound UNIX socket")
     Long unixListenGid;
 
-    @Option(names = "--sd-accept-ignore-environment", description = "not supported: the socket is taken from standard input, never from fd 3")
+    @Option(names = "--sd-accept-ignore-environment",
+            description = "not supported: the socket is taken from standard input, never from fd 3")
     boolean sdAcceptIgnoreEnvironment;
 
-    @Option(names = "--tcp-keepalive", paramLabel = "<ka_triplet>", description = {
-        "SO_KEEPALIVE for each accepted TCP connection: time_ms:count:interval_ms, each part optional",
-        "(\"\" turns keepalive on with the system's timings); times are rounded up to whole seconds"})
+    @Option(names = "--tcp-keepalive", paramLabel = "<ka_triplet>",
+            description = "SO_KEEPALIVE for each accepted TCP connection: time_ms:count:interval_ms, each part "
+            + "optional (\"\" turns keepalive on with the system's timings); times are rounded up to "
+            + "whole seconds")
     String tcpKeepAlive;
 
-    @Option(names = "--tcp-reuse-port", description = {
-        "set SO_REUSEPORT, so that several processes accept connections on one port in turn",
-        "(each has its own URLs)"})
+    @Option(names = "--tcp-reuse-port",
+            description = "set SO_REUSEPORT, so that several processes accept connections on one port in turn (each "
+            + "has its own URLs)")
     boolean tcpReusePort;
 
-    @Option(names = "--tcp-only-v6", description = {
-        "serve IPv6 clients only on an IPv6 address; the JDK has no IPV6_V6ONLY, so IPv4 clients of [::]",
-        "are reset at accept and the IPv4 port stays taken"})
+    @Option(names = "--tcp-only-v6",
+            description = "serve IPv6 clients only on an IPv6 address; the JDK has no IPV6_V6ONLY, so IPv4 clients of"
+            + " [::] are reset at accept and the IPv4 port stays taken")
     boolean tcpOnlyV6;
 
-    @Option(names = "--tcp-listen-backlog", paramLabel = "<bl>", description = "maximum number of pending unaccepted connections (default 1024)")
+    @Option(names = "--tcp-listen-backlog", paramLabel = "<bl>",
+            description = "maximum number of pending unaccepted connections (default 1024)")
     Long tcpListenBacklog;
 
     @Option(names = "--recv-buffer-size", paramLabel = "<sz>", description = "SO_RCVBUF of the sockets, in bytes")
     Long recvBufferSize;
 
-    @Option(names = "--send-buffer-size", paramLabel = "<sz>", description = {
-        "SO_SNDBUF of the sockets, in bytes; with --max-write-buffer-size it bounds what waits for a slow client"})
+    @Option(names = "--send-buffer-size", paramLabel = "<sz>",
+            description = "SO_SNDBUF of the sockets, in bytes; with --max-write-buffer-size it bounds what waits for "
+            + "a slow client")
     Long sendBufferSize;
 
-    @Option(names = "--write-buffer-size", paramLabel = "<size_bytes>", description = {
-        "accepted for compatibility and without effect: each connection's writer sends everything queued",
-        "at once, so there is no batching threshold"})
+    @Option(names = "--write-buffer-size", paramLabel = "<size_bytes>",
+            description = "accepted for compatibility and without effect: each connection's writer sends everything "
+            + "queued at once, so there is no batching threshold")
     Long writeBufferSize;
 
-    @Option(names = "--max-write-buffer-size", paramLabel = "<size_bytes>", defaultValue = "4194304", description = {
-        "bytes that may wait for one client before dropping (or slowing the sender) begins; default 4 MiB"})
+    @Option(names = "--max-write-buffer-size", paramLabel = "<size_bytes>", defaultValue = "4194304",
+            description = "bytes that may wait for one client before dropping (or slowing the sender) begins; default"
+            + " 4 MiB")
     long maxWriteBufferSize;
 
     @Option(names = "--max-message-size", paramLabel = "<size_bytes>", defaultValue = "1048576",
@@ -93,8 +101,9 @@ public final class BroadcasterCommand {
             description = "largest single frame a client may send (closed with 1009 beyond); default 1 MiB")
     long maxFrameSize;
 
-    @Option(names = "--accept-unmasked-frames", description = {
-        "accept client frames without a mask, against RFC 6455; unsafe where browsers and proxies are involved"})
+    @Option(names = "--accept-unmasked-frames",
+            description = "accept client frames without a mask, against RFC 6455; unsafe where browsers and proxies "
+            + "are involved")
     boolean acceptUnmaskedFrames;
 
     @Option(names = "--max-urls", paramLabel = "<num>", defaultValue = "64",
@@ -104,22 +113,22 @@ public final class BroadcasterCommand {
     @Option(names = "--reflexive", description = "also send messages back to their sender")
     boolean reflexive;
 
-    @Option(names = "--backpressure", description = {
-        "slow down senders while a receiver of their URL cannot take messages fast enough;",
-        "makes messages reliable"})
+    @Option(names = "--backpressure",
+            description = "slow down senders while a receiver of their URL cannot take messages fast enough; makes "
+            + "messages reliable")
     boolean backpressure;
 
-    @Option(names = "--backpressure-with-errors", description = {
-        "as --backpressure, and disconnect the senders to a URL whose receiver vanished abruptly",
-        "(a write to it failed)"})
+    @Option(names = "--backpressure-with-errors",
+            description = "as --backpressure, and disconnect the senders to a URL whose receiver vanished abruptly (a"
+            + " write to it failed)")
     boolean backpressureWithErrors;
 
     @Option(names = "--nodelay", description = "set TCP_NODELAY: small messages go out at once, without Nagle's delay")
     boolean nodelay;
 
-    @Option(names = "--stochastic-queue", paramLabel = "<qlen>", description = {
-        "drop messages to slow receivers with a probability rising with their queue, spreading drops",
-        "out instead of in bursts; qlen is the extra queue length, in messages"})
+    @Option(names = "--stochastic-queue", paramLabel = "<qlen>",
+            description = "drop messages to slow receivers with a probability rising with their queue, spreading "
+            + "drops out instead of in bursts; qlen is the extra queue length, in messages")
     Long stochasticQueue;
 
     @Option(names = "--access-prefixes", hidden = true)
