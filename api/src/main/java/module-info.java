@@ -4,6 +4,9 @@
  * {@code standalone} is the built-in listener; everything under {@code internal} is private.
  */
 module dev.shuttle.websocket {
+    // TCP keepalive timings (jdk.net.ExtendedSocketOptions); part of every JDK.
+    requires jdk.net;
+
     exports dev.shuttle.websocket;
     exports dev.shuttle.websocket.spi;
     exports dev.shuttle.websocket.standalone;

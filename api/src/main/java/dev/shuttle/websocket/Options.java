@@ -162,8 +162,12 @@ public final class Options {
     }
 
     /**
-     * Accept client frames without a mask (wsbroad's {@code --accept-unmasked-frames}). RFC 6455
-     * §5.1 requires the server to fail such a connection with 1002, which is the default.
+     * Accept client frames without a mask (wsbroad's {@code --accept-unmasked-frames}); default
+     * false. RFC 6455 §5.1 requires the server to fail such a connection with 1002, which is the
+     * default. Unsafe where browsers can reach the server: masking is what stops a hostile page
+     * from making a browser send bytes of its choosing that a transparent proxy on the way would
+     * read as HTTP (cache poisoning, RFC 6455 §10.3). Turn it on only for trusted, non-browser
+     * clients on a path without such intermediaries; masked frames are still accepted.
      *
      * @return whether unmasked client frames are accepted
      */

@@ -1,6 +1,7 @@
 package dev.shuttle.websocket;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -29,18 +30,42 @@ public interface WebSocket {
     long id();
 
     /**
-     * The peer's address: on a server the client's (as the container reports it), on a client the server's.
+     * The peer's IP address and port (a proxy's, behind a proxy). Never {@code null}: on a UNIX
+     * domain socket, which has no IP address, it is an unresolved address with host
+     * {@code "unix"} and port 0 ({@code getAddress()} is {@code null}); the socket's real address
+     * is {@link #remoteSocketAddress()}.
      *
-     * @return the remote address, or {@code null} when the transport does not know it
+     * @return the remote address
      */
     InetSocketAddress remoteAddress();
 
     /**
-     * This side's address.
+     * Our end's IP address and port; on a UNIX domain socket the unresolved {@code unix:0}, as
+     * {@link #remoteAddress()}.
      *
-     * @return the local address, or {@code null} when the transport does not know it
+     * @return the local address
      */
     InetSocketAddress localAddress();
+
+    /**
+     * The peer's address as its socket reports it: the same as {@link #remoteAddress()} over
+     * TCP, a {@link java.net.UnixDomainSocketAddress} over a UNIX domain socket (usually with an
+     * empty path: clients rarely bind theirs).
+     *
+     * @return the remote socket address
+     */
+    default SocketAddress remoteSocketAddress() {
+        return remoteAddress();
+    }
+
+    /**
+     * Our end's address as its socket reports it: over a UNIX domain socket, the listener's path.
+     *
+     * @return the local socket address
+     */
+    default SocketAddress localSocketAddress() {
+        return localAddress();
+    }
 
     /**
      * The upgrade request that opened this connection (on a client: the request it sent).

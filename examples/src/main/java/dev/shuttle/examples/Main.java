@@ -36,6 +36,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("echo-chamber")) {
             return dev.shuttle.examples.chamber.EchoChamberCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args.length > 0 && args[0].equals("broadcaster")) {
+            return dev.shuttle.examples.broadcaster.BroadcasterCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         Command command;
         try {
             command = Command.parse(args);

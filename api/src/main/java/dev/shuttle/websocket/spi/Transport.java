@@ -2,6 +2,7 @@ package dev.shuttle.websocket.spi;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -108,11 +109,35 @@ public interface Transport {
     /** Closes the connection; idempotent, callable from any thread; wakes a blocked reader or writer with an exception or end of stream. */
     void close();
 
-    /** {@return the peer's address, or null when unknown} */
+    /**
+     * The peer's IP address and port; for a UNIX-domain connection see {@link #remoteSocketAddress()}.
+     *
+     * @return the peer's address, or null when unknown
+     */
     InetSocketAddress remoteAddress();
 
     /** {@return this side's address, or null when unknown} */
     InetSocketAddress localAddress();
+
+    /**
+     * The peer's address as the socket reports it: an {@code InetSocketAddress}, or a
+     * {@link java.net.UnixDomainSocketAddress} on a UNIX domain socket, where
+     * {@link #remoteAddress()} is an unresolved {@code unix:0} instead.
+     *
+     * @return the peer's socket address; by default {@link #remoteAddress()}
+     */
+    default SocketAddress remoteSocketAddress() {
+        return remoteAddress();
+    }
+
+    /**
+     * Our end's address as the socket reports it (see {@link #remoteSocketAddress()}).
+     *
+     * @return this side's socket address; by default {@link #localAddress()}
+     */
+    default SocketAddress localSocketAddress() {
+        return localAddress();
+    }
 
     /** {@return whether the connection is encrypted (wss)} */
     default boolean isSecure() {

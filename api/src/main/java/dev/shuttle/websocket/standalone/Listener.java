@@ -2,7 +2,7 @@ package dev.shuttle.websocket.standalone;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -59,6 +59,8 @@ public final class Listener implements AutoCloseable {
     private final WebSocketServer server;
     private final ListenerOptions options;
     private final ServerSocketChannel serverChannel;
+    private final ListenSocket socket;
+    /** The bound TCP address, or null on a UNIX domain socket. */
     private final InetSocketAddress address;
     private final Poller poller;
     /** Marks a connection of {@link #open} still in its handshake. */
@@ -76,59 +78,74 @@ public final class Listener implements AutoCloseable {
     /** Built once: the accept loop must not need to allocate a message to log a failure. */
     private final String acceptFailed;
 
-    private Listener(WebSocketServer server, ListenerOptions options, ServerSocketChannel serverChannel, Poller poller)
-            throws IOException {
+    private Listener(WebSocketServer server, ListenerOptions options, ListenSocket socket, Poller poller) {
         this.server = server;
         this.options = options;
-        this.serverChannel = serverChannel;
-        this.address = (InetSocketAddress) serverChannel.getLocalAddress();
+        this.socket = socket;
+        this.serverChannel = socket.channel();
+        this.address = socket.localAddress() instanceof InetSocketAddress inet ? inet : null;
         this.poller = poller;
-        this.acceptFailed = "accept failed on " + address + "; retrying after a pause";
+        this.acceptFailed = "accept failed on " + socket.localAddress() + "; retrying after a pause";
         // The accept loop's failure path, loaded now: out of descriptors, loading a class can fail too.
         SafeLog.preload();
     }
 
     /**
-     * Binds and starts accepting; returns once the socket is bound.
+     * Binds (or takes the given or inherited channel, see {@link ListenerOptions}) and starts
+     * accepting; returns once the socket is bound. On failure nothing stays open.
      *
      * @param server the server that decides on each upgrade
      * @param options address, limits and the HTTP handler
      * @return the running listener
-     * @throws IOException when the address cannot be bound
+     * @throws IOException when binding fails (the message says why: address in use, a socket
+     *         file in the way, no inherited socket, ...)
+     * @throws UnsupportedOperationException for a socket option this system does not have
+     * @throws IllegalArgumentException for options that contradict the address (ipv6Only on IPv4)
      */
     public static Listener start(WebSocketServer server, ListenerOptions options) throws IOException {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(options, "options");
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        ListenSocket socket = ListenSocket.open(options);
         Poller poller = null;
         try {
-            // A restarted server must be able to bind again while old connections sit in TIME_WAIT.
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(options.address(), options.backlog());
-            poller = new Poller("shuttle-poller-" + ((InetSocketAddress) channel.getLocalAddress()).getPort(),
-                    Poller.defaultThreads());
-            Listener listener = new Listener(server, options, channel, poller);
-            listener.acceptor = Thread.ofPlatform().daemon().name("shuttle-accept-" + listener.port())
+            poller = new Poller("shuttle-poller-" + socket.label(), Poller.defaultThreads());
+            Listener listener = new Listener(server, options, socket, poller);
+            listener.acceptor = Thread.ofPlatform().daemon().name("shuttle-accept-" + socket.label())
                     .start(listener::acceptLoop);
-            LOG.log(System.Logger.Level.DEBUG, "listening on {0}", listener.address);
+            LOG.log(System.Logger.Level.DEBUG, "listening on {0}", socket.localAddress());
             return listener;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (poller != null) {
                 poller.close();
             }
-            channel.close();
+            socket.channel().close();
             throw e;
         }
     }
 
-    /** {@return the bound address (with the real port when 0 was asked)} */
+    /**
+     * The bound TCP address (with the real port when 0 was asked), or {@code null} when
+     * listening on a UNIX domain socket (see {@link #localAddress()}).
+     *
+     * @return the bound TCP address, or null
+     */
     public InetSocketAddress address() {
         return address;
     }
 
-    /** {@return the bound port} */
+    /**
+     * The bound address: an {@code InetSocketAddress}, or a {@link java.net.UnixDomainSocketAddress}
+     * with the socket file's path.
+     *
+     * @return the bound address
+     */
+    public SocketAddress localAddress() {
+        return socket.localAddress();
+    }
+
+    /** {@return the bound TCP port, or -1 on a UNIX domain socket} */
     public int port() {
-        return address().getPort();
+        return address == null ? -1 : address.getPort();
     }
 
     /** {@return connections currently held (in handshake or upgraded)} */
@@ -169,12 +186,12 @@ public final class Listener implements AutoCloseable {
             t.close();
         }
         poller.close();
-        LOG.log(System.Logger.Level.DEBUG, "listener on {0} closed", address);
+        LOG.log(System.Logger.Level.DEBUG, "listener on {0} closed", socket.localAddress());
     }
 
     @Override
     public String toString() {
-        return "Listener[" + address + ", connections=" + count.get() + (closed.get() ? ", closed" : "") + "]";
+        return "Listener[" + socket.localAddress() + ", connections=" + count.get() + (closed.get() ? ", closed" : "") + "]";
     }
 
     /** Closes this listener's WebSockets with 1001, waits for their onClose up to the timeout, aborts the rest. */
@@ -261,6 +278,9 @@ public final class Listener implements AutoCloseable {
                 continue;
             }
             try {
+                if (!admitted(channel)) {
+                    continue;
+                }
                 onAccepted(channel);
                 backoff.reset();
             } catch (Throwable t) {
@@ -269,6 +289,20 @@ public final class Listener implements AutoCloseable {
                 backoff.pause();
             }
         }
+    }
+
+    /** Whether the peer may be served (see {@link ListenerOptions#ipv6Only()}); a peer that may not is reset and released. */
+    private boolean admitted(SocketChannel channel) {
+        try {
+            if (socket.admits(channel)) {
+                return true;
+            }
+            ListenSocket.reset(channel);
+        } catch (Throwable t) {
+            SafeLog.log(LOG, System.Logger.Level.DEBUG, "dropping an accepted connection", t);
+            closeQuietly(channel);
+        }
+        return false;
     }
 
     /** Takes a slot and starts the connection's thread; on any failure gives back what it took and rethrows. */
@@ -354,10 +388,8 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private static void configure(SocketChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        // WebSocket frames are small and latency-bound; Nagle would hold them back behind ACKs.
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    private void configure(SocketChannel channel) throws IOException {
+        socket.configure(channel);
     }
 
     private static void closeQuietly(SocketChannel channel) {

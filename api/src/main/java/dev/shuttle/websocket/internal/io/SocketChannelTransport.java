@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
@@ -28,6 +29,9 @@ public final class SocketChannelTransport implements PushbackTransport {
     private final Poller.Channel poll;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
+    /** As the channel reports them: a UNIX-domain socket's are not InetSocketAddresses. */
+    private final SocketAddress remoteSocketAddress;
+    private final SocketAddress localSocketAddress;
     private final Consumer<SocketChannelTransport> onClose;
     private static final VarHandle CLOSED;
 
@@ -49,8 +53,10 @@ public final class SocketChannelTransport implements PushbackTransport {
      */
     public SocketChannelTransport(SocketChannel channel, Poller poller, Consumer<SocketChannelTransport> onClose) throws IOException {
         this.channel = channel;
-        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.remoteSocketAddress = channel.getRemoteAddress();
+        this.localSocketAddress = channel.getLocalAddress();
+        this.remoteAddress = SocketAddresses.inet(remoteSocketAddress);
+        this.localAddress = SocketAddresses.inet(localSocketAddress);
         this.onClose = onClose;
         this.poll = poller.register(channel);
     }
@@ -233,6 +239,16 @@ public final class SocketChannelTransport implements PushbackTransport {
     @Override
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    @Override
+    public SocketAddress remoteSocketAddress() {
+        return remoteSocketAddress;
+    }
+
+    @Override
+    public SocketAddress localSocketAddress() {
+        return localSocketAddress;
     }
 
     @Override

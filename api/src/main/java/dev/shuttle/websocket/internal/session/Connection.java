@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -163,6 +164,16 @@ public class Connection implements WebSocket {
     @Override
     public InetSocketAddress localAddress() {
         return transport.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteSocketAddress() {
+        return transport.remoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress localSocketAddress() {
+        return transport.localSocketAddress();
     }
 
     @Override
