@@ -8,6 +8,7 @@ module dev.shuttle.websocket {
     requires jdk.net;
 
     exports dev.shuttle.websocket;
+    exports dev.shuttle.websocket.hub;
     exports dev.shuttle.websocket.spi;
     exports dev.shuttle.websocket.standalone;
 }

@@ -5,15 +5,24 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.List;
 
+import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.UpgradeHook;
+import dev.shuttle.websocket.UpgradeRejectedException;
 import dev.shuttle.websocket.WebSocket;
+import dev.shuttle.websocket.WebSocketHandler;
 import dev.shuttle.websocket.WebSocketServer;
+import dev.shuttle.websocket.hub.Hub;
+import dev.shuttle.websocket.hub.HubListener;
+import dev.shuttle.websocket.hub.Room;
+import dev.shuttle.websocket.hub.RoomLimitException;
 import dev.shuttle.websocket.standalone.Listener;
 
 /**
- * The running broadcaster: rooms keyed by URL (path and query, as wsbroad keys them), relaying
- * every message to the other members of its room under the slow-consumer policy of the flags
- * ({@link UrlRooms}), on the built-in listener. It logs to {@code out} as wsbroad does:
+ * The running broadcaster: a {@link Hub} with rooms keyed by URL (path and query, as wsbroad
+ * keys them) relaying every message to the other members of its room under the slow-consumer
+ * policy of the flags, on the built-in listener. It logs to {@code out} as wsbroad does:
  * <pre>
  * + 127.0.0.1:57208 -> /baz
  * New URL: /baz
@@ -21,7 +30,7 @@ import dev.shuttle.websocket.standalone.Listener;
  * Expiring URL: /baz
  * </pre>
  * and {@code Rejected: --max-urls reached} when a client would open one URL too many (it gets
- * 503).
+ * 503, or 1013 when another client took the last URL between its upgrade and its join).
  */
 final class Broadcaster implements AutoCloseable {
     private final Listener listener;
@@ -32,16 +41,44 @@ final class Broadcaster implements AutoCloseable {
 
     /** Binds and serves; throws when the socket cannot be had (address in use, no inherited socket, ...). */
     static Broadcaster start(Settings settings, PrintStream out) throws IOException {
-        UrlRooms rooms = new UrlRooms(settings.maxUrls(), settings.reflexive(), settings.policy(),
-                settings.maxWriteBufferSize(), new Log(out));
+        Log log = new Log(out);
+        Hub hub = Hub.builder()
+                .policy(settings.hubPolicy())
+                .maxRooms(settings.maxUrls())
+                .reflexive(settings.reflexive())
+                .listener(log)
+                .build();
+        UpgradeHook roomCheck = hub.upgradeHook(null);
+        WebSocketHandler relay = hub.relay();
         WebSocketServer server = WebSocketServer.builder()
                 .options(settings.serverOptions())
                 // wsbroad checks no Origin: any page may connect, as to wsbroad.
                 .allowAnyOrigin()
-                .upgradeHook(rooms.upgradeHook())
-                .onOpen(rooms::join)
-                .onData(rooms::publish)
-                .onClose((c, code, reason, cause) -> rooms.leave(c))
+                .upgradeHook((request, attributes) -> {
+                    try {
+                        roomCheck.onUpgrade(request, attributes);
+                    } catch (UpgradeRejectedException e) {
+                        log.rejected();
+                        throw e;
+                    }
+                })
+                .handler(new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocket c) {
+                        try {
+                            hub.join(c);
+                        } catch (RoomLimitException e) {
+                            // Another client took the last URL between our upgrade and this join.
+                            log.rejected();
+                            c.close(CloseCode.TRY_AGAIN_LATER, e.getMessage());
+                        }
+                    }
+
+                    @Override
+                    public void onData(WebSocket c, boolean isBinary, byte[] data) {
+                        relay.onData(c, isBinary, data);
+                    }
+                })
                 .build();
         return new Broadcaster(server.listen(settings.listenerOptions().build()));
     }
@@ -62,22 +99,30 @@ final class Broadcaster implements AutoCloseable {
         listener.close();
     }
 
-    /** wsbroad's log lines, one println each so that lines of concurrent connections never mix. */
-    private record Log(PrintStream out) implements UrlRooms.Events {
+    /**
+     * wsbroad's log lines. A room's events come one at a time and in order from the hub, so
+     * "New URL" follows the first member's "+" line and "Expiring URL" the last one's "-".
+     */
+    private record Log(PrintStream out) implements HubListener {
         @Override
-        public void joined(String key, WebSocket member, boolean createdRoom) {
-            String line = "+ " + peer(member.remoteSocketAddress()) + " -> " + key;
-            out.println(createdRoom ? line + System.lineSeparator() + "New URL: " + key : line);
+        public void onJoin(Room room, WebSocket member, List<WebSocket> others) {
+            out.println("+ " + peer(member.remoteSocketAddress()) + " -> " + room.key());
+            if (others.isEmpty()) {
+                out.println("New URL: " + room.key()); // an empty room expires: the first member made it
+            }
         }
 
         @Override
-        public void left(String key, WebSocket member, boolean expiredRoom) {
-            String line = "- " + peer(member.remoteSocketAddress()) + " -> " + key;
-            out.println(expiredRoom ? line + System.lineSeparator() + "Expiring URL: " + key : line);
+        public void onLeave(Room room, WebSocket member, int closeCode) {
+            out.println("- " + peer(member.remoteSocketAddress()) + " -> " + room.key());
         }
 
         @Override
-        public void rejected(String key) {
+        public void onRoomExpired(Room room) {
+            out.println("Expiring URL: " + room.key());
+        }
+
+        void rejected() {
             out.println("Rejected: --max-urls reached");
         }
     }

@@ -1,12 +1,12 @@
 package dev.shuttle.examples.broadcaster;
 
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.Set;
 
 import dev.shuttle.websocket.Compression;
 import dev.shuttle.websocket.Options;
 import dev.shuttle.websocket.OverflowPolicy;
+import dev.shuttle.websocket.hub.SlowConsumerPolicy;
 import dev.shuttle.websocket.standalone.ListenerOptions;
 import dev.shuttle.websocket.standalone.TcpKeepAlive;
 
@@ -45,22 +45,28 @@ record Settings(
         Policy policy,
         int stochasticQueue) {
 
-    /** Longest wait of a sender for one receiver's room: longer than the write-stall timeout, so that drops it first. */
-    static final Duration BACKPRESSURE_WAIT = Duration.ofMinutes(10);
-
     /** The slow-consumer behaviour the flags chose. */
     enum Policy { DROP, BACKPRESSURE, BACKPRESSURE_WITH_ERRORS, STOCHASTIC }
 
+    /** The hub's policy: wsbroad's modes map one to one. */
+    SlowConsumerPolicy hubPolicy() {
+        return switch (policy) {
+            case DROP -> SlowConsumerPolicy.DROP;
+            case BACKPRESSURE -> SlowConsumerPolicy.BACKPRESSURE;
+            case BACKPRESSURE_WITH_ERRORS -> SlowConsumerPolicy.BACKPRESSURE_WITH_ERRORS;
+            case STOCHASTIC -> SlowConsumerPolicy.stochastic(stochasticQueue);
+        };
+    }
+
     /**
      * The engine's options: wsbroad's limits; no compression (wsbroad has none, and every message
-     * is framed once for all); under backpressure a write waits for room in the receiver's queue
-     * (a receiver that stops reading is dropped after the write-stall timeout, which ends the wait).
+     * is framed once for all). Relayed messages follow the hub's policy, whatever the
+     * connection's own overflow policy; a receiver that stops reading under backpressure is
+     * dropped by the write-stall timeout (30 s), which frees its senders.
      */
     Options serverOptions() {
-        boolean backpressure = policy == Policy.BACKPRESSURE || policy == Policy.BACKPRESSURE_WITH_ERRORS;
         return Options.builder()
-                .overflowPolicy(backpressure ? OverflowPolicy.BLOCK : OverflowPolicy.DROP)
-                .blockTimeout(BACKPRESSURE_WAIT)
+                .overflowPolicy(OverflowPolicy.DROP)
                 .maxQueuedBytes(maxWriteBufferSize)
                 .maxMessageSize(maxMessageSize)
                 .maxFramePayload(maxFrameSize)

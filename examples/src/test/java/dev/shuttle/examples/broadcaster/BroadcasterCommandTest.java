@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.shuttle.websocket.Options;
+import dev.shuttle.websocket.hub.SlowConsumerPolicy;
 import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.standalone.ListenerOptions;
 import dev.shuttle.websocket.standalone.TcpKeepAlive;
@@ -126,6 +127,11 @@ class BroadcasterCommandTest {
         Settings stochastic = BroadcasterCommand.parse("127.0.0.1:1", "--stochastic-queue", "100");
         assertEquals(Settings.Policy.STOCHASTIC, stochastic.policy());
         assertEquals(100, stochastic.stochasticQueue());
+        assertEquals(SlowConsumerPolicy.stochastic(100), stochastic.hubPolicy());
+        assertEquals(SlowConsumerPolicy.DROP, BroadcasterCommand.parse("127.0.0.1:1").hubPolicy());
+        assertEquals(SlowConsumerPolicy.BACKPRESSURE, BroadcasterCommand.parse("127.0.0.1:1", "--backpressure").hubPolicy());
+        assertEquals(SlowConsumerPolicy.BACKPRESSURE_WITH_ERRORS,
+                BroadcasterCommand.parse("127.0.0.1:1", "--backpressure-with-errors").hubPolicy());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import dev.shuttle.websocket.Frame;
 import dev.shuttle.websocket.HandshakeRequest;
 import dev.shuttle.websocket.Opcode;
 import dev.shuttle.websocket.Options;
+import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.PreparedMessage;
 import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.WebSocket;
@@ -54,6 +56,9 @@ public class Connection implements WebSocket {
     private static final VarHandle DROPPED;
     private static final VarHandle ATTRIBUTES;
     private static final VarHandle CLOSED_LATCH;
+    private static final VarHandle CLOSE_LISTENERS;
+    /** {@link #closeListeners} once they ran: later additions are refused. */
+    private static final CloseListener[] LISTENERS_RAN = new CloseListener[0];
 
     static {
         try {
@@ -63,6 +68,7 @@ public class Connection implements WebSocket {
             DROPPED = l.findVarHandle(Connection.class, "dropped", long.class);
             ATTRIBUTES = l.findVarHandle(Connection.class, "attributes", ConcurrentHashMap.class);
             CLOSED_LATCH = l.findVarHandle(Connection.class, "closedLatch", CountDownLatch.class);
+            CLOSE_LISTENERS = l.findVarHandle(Connection.class, "closeListeners", CloseListener[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,6 +91,10 @@ public class Connection implements WebSocket {
     private final Outbound outbound;
     private final Reader reader;
     private final Timers timers;
+    /** Told once the connection has ended, before onClose; null while there are none (idle memory). */
+    private volatile CloseListener[] closeListeners;
+    /** A write to the socket failed: the peer vanished (a hub's BACKPRESSURE_WITH_ERRORS asks). */
+    private volatile boolean writeFailed;
     /** onClose has run; {@link #closedLatch} exists only once someone waits for that (idle memory). */
     private volatile boolean closeDone;
     private volatile CountDownLatch closedLatch;
@@ -256,6 +266,105 @@ public class Connection implements WebSocket {
     @Override
     public SendResult write(PreparedMessage message) {
         return sendData(frames.prepared(message), message.payload().length);
+    }
+
+    /**
+     * A prepared message under a policy and a queue limit of the caller's instead of this
+     * connection's {@link Options#overflowPolicy()} and {@link Options#maxQueuedBytes()}: what a
+     * hub uses to apply its slow-consumer policy per member. {@code blockNanos} bounds a BLOCK
+     * wait; {@code Long.MAX_VALUE} waits until there is room or the connection is closing.
+     */
+    public SendResult write(PreparedMessage message, OverflowPolicy policy, long limit, long blockNanos) {
+        SendResult r = outbound.offerData(frames.prepared(message), policy, limit, blockNanos);
+        if (r == SendResult.QUEUED) {
+            MESSAGES_OUT.getAndAdd(this, 1L);
+            BYTES_OUT.getAndAdd(this, (long) message.payload().length);
+        }
+        return r;
+    }
+
+    /** {@return the options this connection runs with} */
+    public Options options() {
+        return options;
+    }
+
+    /** {@return data frames waiting to be written: the queue's length in messages, for whole messages} */
+    public int queuedFrames() {
+        return outbound.queuedFrames();
+    }
+
+    /** {@return whether a write to the socket failed: the peer vanished rather than closed} */
+    public boolean writeFailed() {
+        return writeFailed;
+    }
+
+    /** What {@link #addCloseListener} registers: told the close code once the connection has ended. */
+    @FunctionalInterface
+    public interface CloseListener {
+        void closed(Connection connection, int code);
+    }
+
+    /**
+     * Tells {@code listener} once the connection has ended, whatever the cause, just before
+     * {@code onClose} and on the same thread. False (nothing registered) when it has ended already.
+     */
+    public boolean addCloseListener(CloseListener listener) {
+        while (true) {
+            CloseListener[] now = closeListeners;
+            if (now == LISTENERS_RAN) {
+                return false;
+            }
+            CloseListener[] next;
+            if (now == null) {
+                next = new CloseListener[] {listener};
+            } else {
+                next = Arrays.copyOf(now, now.length + 1);
+                next[now.length] = listener;
+            }
+            if (CLOSE_LISTENERS.compareAndSet(this, now, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** Removes one registration of {@code listener} (by identity); nothing when it is not there. */
+    public void removeCloseListener(CloseListener listener) {
+        while (true) {
+            CloseListener[] now = closeListeners;
+            if (now == null || now == LISTENERS_RAN) {
+                return;
+            }
+            int i = 0;
+            while (i < now.length && now[i] != listener) {
+                i++;
+            }
+            if (i == now.length) {
+                return;
+            }
+            CloseListener[] next = null;
+            if (now.length > 1) {
+                next = new CloseListener[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+            }
+            if (CLOSE_LISTENERS.compareAndSet(this, now, next)) {
+                return;
+            }
+        }
+    }
+
+    private void runCloseListeners(int code) {
+        CloseListener[] listeners = (CloseListener[]) CLOSE_LISTENERS.getAndSet(this, LISTENERS_RAN);
+        if (listeners == null) {
+            return;
+        }
+        for (CloseListener l : listeners) {
+            try {
+                l.closed(this, code);
+            } catch (Throwable e) {
+                SafeLog.log(LOG, System.Logger.Level.WARNING, "a close listener threw", e);
+            }
+        }
     }
 
     @Override
@@ -440,6 +549,7 @@ public class Connection implements WebSocket {
         if (failure == null && !closeState.isTerminated()) {
             failure = e;
         }
+        writeFailed = true;
         transport.close();
         reader.wake();
     }
@@ -518,6 +628,7 @@ public class Connection implements WebSocket {
             cause = readError != null || outcome.code() != CloseCode.ABNORMAL ? readError
                     : new IOException("connection dropped without a close frame");
         }
+        runCloseListeners(outcome.code());
         try {
             handler.onClose(this, outcome.code(), outcome.reason(), cause);
         } catch (Throwable e) {

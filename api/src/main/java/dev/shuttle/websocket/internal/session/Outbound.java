@@ -67,14 +67,18 @@ final class Outbound {
 
     private static final VarHandle QUEUED;
     private static final VarHandle QUEUED_CONTROL;
+    private static final VarHandle QUEUED_FRAMES;
     private static final VarHandle DRAINING;
+    private static final VarHandle ROOM_WAIT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             QUEUED = l.findVarHandle(Outbound.class, "queuedBytes", long.class);
             QUEUED_CONTROL = l.findVarHandle(Outbound.class, "queuedControlBytes", long.class);
+            QUEUED_FRAMES = l.findVarHandle(Outbound.class, "queuedFrames", int.class);
             DRAINING = l.findVarHandle(Outbound.class, "draining", boolean.class);
+            ROOM_WAIT = l.findVarHandle(Outbound.class, "roomWait", RoomWait.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -99,6 +103,8 @@ final class Outbound {
     private final Lane control = new Lane();
     private volatile long queuedBytes;
     private volatile long queuedControlBytes;
+    /** Data frames in the lane and in the batch being written: a queue length in messages for a hub's stochastic policy. */
+    private volatile int queuedFrames;
     /** Someone holds the right to write (and to consume the lanes). */
     private volatile boolean draining;
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
@@ -114,11 +120,17 @@ final class Outbound {
     /** The reader that will flush this queue at the end of its batch, if one will ({@link Reader#deferFlush}). */
     volatile Reader deferredBy;
 
-    // BLOCK policy only (null otherwise, to keep idle connections small): producers waiting for
-    // room. The lock is never held across I/O.
-    private final ReentrantLock roomLock;
-    private final Condition room;
+    /**
+     * Producers waiting for room (the BLOCK policy, or a hub's backpressure): created by the
+     * first one that has to wait, so idle connections stay small. Its lock is never held across I/O.
+     */
+    private volatile RoomWait roomWait;
     private volatile int waiters;
+
+    private static final class RoomWait {
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition room = lock.newCondition();
+    }
 
     Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
         this.owner = owner;
@@ -129,16 +141,27 @@ final class Outbound {
         this.blockTimeoutNanos = options.blockTimeout().toNanos();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
         this.deflateInOrder = owner.deflate != null && owner.deflate.sendContextTakeover() ? owner.deflate : null;
-        this.roomLock = policy == OverflowPolicy.BLOCK ? new ReentrantLock() : null;
-        this.room = roomLock != null ? roomLock.newCondition() : null;
     }
 
     long queuedBytes() {
         return queuedBytes;
     }
 
+    int queuedFrames() {
+        return Math.max(0, queuedFrames); // a discard zeroes it under a batch still being written
+    }
+
     /** Queues a data frame (a whole message or one fragment) under the overflow policy, decided per message. */
     SendResult offerData(OutFrame frame) {
+        return offerData(frame, policy, maxQueuedBytes, blockTimeoutNanos);
+    }
+
+    /**
+     * {@link #offerData(OutFrame)} under a policy and a limit of the caller's (a hub's) instead
+     * of the connection's; {@code blockNanos} bounds a BLOCK wait ({@code Long.MAX_VALUE}: until
+     * there is room or the connection is closing).
+     */
+    SendResult offerData(OutFrame frame, OverflowPolicy policy, long limit, long blockNanos) {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
@@ -159,8 +182,8 @@ final class Outbound {
             QUEUED.getAndAdd(this, (long) size);
             return enqueue(frame);
         }
-        if (!reserve(size)) {
-            SendResult refused = refuse(size);
+        if (!reserve(size, limit)) {
+            SendResult refused = refuse(size, policy, limit, blockNanos);
             if (refused != null) {
                 if (!last && refused != SendResult.CLOSED) {
                     openMessage = DROPPING;
@@ -217,7 +240,9 @@ final class Outbound {
                 b.clear();
                 b.add(rest);
                 b.dataBytes = rest.remaining() + FRAME_OVERHEAD;
+                b.dataFrames = 1;
                 QUEUED.getAndAdd(this, b.dataBytes);
+                QUEUED_FRAMES.getAndAdd(this, 1);
                 startDrainer(b.rest());
                 return SendResult.QUEUED;
             }
@@ -236,13 +261,13 @@ final class Outbound {
     }
 
     /** The queue is full: the policy's answer, or null when room was found after all (BLOCK). */
-    private SendResult refuse(int size) {
+    private SendResult refuse(int size, OverflowPolicy policy, long limit, long blockNanos) {
         switch (policy) {
             case DROP:
                 owner.countDropped();
                 return SendResult.DROPPED;
             case BLOCK:
-                if (awaitRoom(size)) {
+                if (awaitRoom(size, limit, blockNanos)) {
                     return null;
                 }
                 if (finished || owner.closeState().closeQueued()) {
@@ -259,6 +284,7 @@ final class Outbound {
     }
 
     private SendResult enqueue(OutFrame frame) {
+        QUEUED_FRAMES.getAndAdd(this, 1);
         data.push(frame);
         signal();
         return SendResult.QUEUED;
@@ -290,6 +316,7 @@ final class Outbound {
             control.push(frame);
         } else {
             QUEUED.getAndAdd(this, (long) frame.size() + FRAME_OVERHEAD);
+            QUEUED_FRAMES.getAndAdd(this, 1);
             data.push(frame);
         }
         signal();
@@ -320,10 +347,10 @@ final class Outbound {
         }
     }
 
-    private boolean reserve(int size) {
+    private boolean reserve(int size, long limit) {
         while (true) {
             long q = queuedBytes;
-            if (q > 0 && q + size > maxQueuedBytes) {
+            if (q > 0 && q + size > limit) {
                 return false;
             }
             if (QUEUED.compareAndSet(this, q, q + size)) {
@@ -332,18 +359,25 @@ final class Outbound {
         }
     }
 
-    private boolean awaitRoom(int size) {
+    private boolean awaitRoom(int size, long limit, long blockNanos) {
         // What this thread deferred may be what fills the queue: it must go out before we wait.
         Reader.flushDeferredOfThisThread();
-        long nanos = blockTimeoutNanos;
-        roomLock.lock();
+        RoomWait w = roomWait;
+        if (w == null) {
+            RoomWait fresh = new RoomWait();
+            w = ROOM_WAIT.compareAndSet(this, null, fresh) ? fresh : roomWait;
+        }
+        long nanos = blockNanos;
+        w.lock.lock();
         try {
             waiters++;
-            while (!reserve(size)) {
+            // waiters is published before reserve looks again, and written() frees room before
+            // it reads waiters: one side always sees the other.
+            while (!reserve(size, limit)) {
                 if (finished || owner.closeState().closeQueued() || nanos <= 0) {
                     return false;
                 }
-                nanos = room.awaitNanos(nanos);
+                nanos = nanos == Long.MAX_VALUE ? awaitLong(w) : w.room.awaitNanos(nanos);
             }
             return true;
         } catch (InterruptedException e) {
@@ -351,17 +385,24 @@ final class Outbound {
             return false;
         } finally {
             waiters--;
-            roomLock.unlock();
+            w.lock.unlock();
         }
     }
 
+    /** An unbounded wait for room: ended by the writer, the close or the write-stall timeout. */
+    private static long awaitLong(RoomWait w) throws InterruptedException {
+        w.room.await();
+        return Long.MAX_VALUE;
+    }
+
     private void wakeWaiters() {
-        if (roomLock != null && waiters > 0) {
-            roomLock.lock();
+        RoomWait w = roomWait;
+        if (w != null && waiters > 0) {
+            w.lock.lock();
             try {
-                room.signalAll();
+                w.room.signalAll();
             } finally {
-                roomLock.unlock();
+                w.lock.unlock();
             }
         }
     }
@@ -492,6 +533,7 @@ final class Outbound {
             }
             b.add(bytes);
             b.dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
+            b.dataFrames++;
             b.close = f.is(OutFrame.CLOSE);
             if (control.hasPushed()) {
                 break; // a pong or the urgent close arrived: it goes in the next batch, first
@@ -515,6 +557,7 @@ final class Outbound {
     private boolean written(Batch b) {
         QUEUED.getAndAdd(this, -b.dataBytes);
         QUEUED_CONTROL.getAndAdd(this, -b.controlBytes);
+        QUEUED_FRAMES.getAndAdd(this, -b.dataFrames);
         wakeWaiters();
         if (!b.close) {
             return false;
@@ -541,12 +584,14 @@ final class Outbound {
         data.clear();
         control.clear();
         queuedBytes = 0;
+        queuedFrames = 0;
     }
 
     /** Any thread: drops the data frames not yet taken by the writer. */
     private void discardPushedData() {
         data.clearPushed();
         queuedBytes = 0;
+        queuedFrames = 0;
     }
 
     /** Fills in the mask key that the producer left as zeros and masks the payload in place (RFC 6455 §5.3). */
