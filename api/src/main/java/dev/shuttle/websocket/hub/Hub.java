@@ -462,12 +462,15 @@ public final class Hub {
         SendResult r = switch (policy.kind()) {
             case DROP -> c.write(message, OverflowPolicy.DROP, limit, 0);
             case STOCHASTIC -> {
-                int waiting = c.queuedFrames();
+                // Up to the limit as DROP; beyond it a queue of qlen more messages (counted in
+                // units of this one's size) where each is dropped with probability fill / qlen.
                 int qlen = policy.queueLength();
-                if (waiting >= qlen || (waiting > 0 && ThreadLocalRandom.current().nextInt(qlen) < waiting)) {
+                long unit = Math.max(1, message.payload().length);
+                long beyond = (c.queuedBytes() - limit) / unit;
+                if (beyond >= qlen || (beyond > 0 && ThreadLocalRandom.current().nextInt(qlen) < beyond)) {
                     yield SendResult.DROPPED;
                 }
-                yield c.write(message, OverflowPolicy.DROP, limit, 0);
+                yield c.write(message, OverflowPolicy.DROP, limit + qlen * unit, 0);
             }
             case BACKPRESSURE -> c.write(message, OverflowPolicy.BLOCK, limit, Long.MAX_VALUE);
             case BACKPRESSURE_WITH_ERRORS -> {

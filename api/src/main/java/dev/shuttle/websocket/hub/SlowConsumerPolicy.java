@@ -64,13 +64,15 @@ public final class SlowConsumerPolicy {
     }
 
     /**
-     * Drops spread out instead of in bursts (wsbroad's {@code --stochastic-queue}): a message for
-     * a member that has {@code n} messages waiting is dropped with probability {@code n / qlen},
-     * so a member falling behind misses an increasing share of messages, one here and there,
-     * rather than everything once it is full; the byte limit still applies on top (then as
-     * {@link #DROP}). A longer queue spreads drops more evenly and adds latency.
+     * Drops spread out instead of in bursts (wsbroad's {@code --stochastic-queue}): up to the
+     * member queue limit messages are queued as under {@link #DROP}; beyond it there is room for
+     * {@code qlen} more messages (counted in units of the size of the message being published),
+     * and a message that finds {@code n} of them waiting is dropped with probability
+     * {@code n / qlen}. A member falling behind so misses an increasing share of messages, one
+     * here and there, rather than everything once it is full. A longer queue spreads drops more
+     * evenly and adds latency and {@code qlen} messages of memory per slow member.
      *
-     * @param qlen the queue length, in messages, at which every message is dropped; at least 1
+     * @param qlen the extra queue length, in messages, at which every message is dropped; at least 1
      * @return the policy
      * @throws IllegalArgumentException when {@code qlen} is less than 1
      */

@@ -28,8 +28,6 @@ final class Batch {
     long bytes;
     long dataBytes;
     long controlBytes;
-    /** Data frames in it (the queue's length in frames, for {@code Outbound.queuedFrames}). */
-    int dataFrames;
     /** Our close frame is the batch's last: nothing is written after it. */
     boolean close;
     /** Our automatic ping is in it: the pong timeout starts when it is written. */
@@ -75,7 +73,6 @@ final class Batch {
         r.count = count - first;
         r.dataBytes = dataBytes;
         r.controlBytes = controlBytes;
-        r.dataFrames = dataFrames;
         r.close = close;
         return r;
     }
@@ -93,7 +90,6 @@ final class Batch {
         bytes = 0;
         dataBytes = 0;
         controlBytes = 0;
-        dataFrames = 0;
         close = false;
         autoPing = false;
     }

@@ -288,11 +288,6 @@ public class Connection implements WebSocket {
         return options;
     }
 
-    /** {@return data frames waiting to be written: the queue's length in messages, for whole messages} */
-    public int queuedFrames() {
-        return outbound.queuedFrames();
-    }
-
     /** {@return whether a write to the socket failed: the peer vanished rather than closed} */
     public boolean writeFailed() {
         return writeFailed;

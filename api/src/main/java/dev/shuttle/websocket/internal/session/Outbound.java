@@ -67,7 +67,6 @@ final class Outbound {
 
     private static final VarHandle QUEUED;
     private static final VarHandle QUEUED_CONTROL;
-    private static final VarHandle QUEUED_FRAMES;
     private static final VarHandle DRAINING;
     private static final VarHandle ROOM_WAIT;
 
@@ -76,7 +75,6 @@ final class Outbound {
             MethodHandles.Lookup l = MethodHandles.lookup();
             QUEUED = l.findVarHandle(Outbound.class, "queuedBytes", long.class);
             QUEUED_CONTROL = l.findVarHandle(Outbound.class, "queuedControlBytes", long.class);
-            QUEUED_FRAMES = l.findVarHandle(Outbound.class, "queuedFrames", int.class);
             DRAINING = l.findVarHandle(Outbound.class, "draining", boolean.class);
             ROOM_WAIT = l.findVarHandle(Outbound.class, "roomWait", RoomWait.class);
         } catch (ReflectiveOperationException e) {
@@ -103,8 +101,6 @@ final class Outbound {
     private final Lane control = new Lane();
     private volatile long queuedBytes;
     private volatile long queuedControlBytes;
-    /** Data frames in the lane and in the batch being written: a queue length in messages for a hub's stochastic policy. */
-    private volatile int queuedFrames;
     /** Someone holds the right to write (and to consume the lanes). */
     private volatile boolean draining;
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
@@ -145,10 +141,6 @@ final class Outbound {
 
     long queuedBytes() {
         return queuedBytes;
-    }
-
-    int queuedFrames() {
-        return Math.max(0, queuedFrames); // a discard zeroes it under a batch still being written
     }
 
     /** Queues a data frame (a whole message or one fragment) under the overflow policy, decided per message. */
@@ -240,9 +232,7 @@ final class Outbound {
                 b.clear();
                 b.add(rest);
                 b.dataBytes = rest.remaining() + FRAME_OVERHEAD;
-                b.dataFrames = 1;
                 QUEUED.getAndAdd(this, b.dataBytes);
-                QUEUED_FRAMES.getAndAdd(this, 1);
                 startDrainer(b.rest());
                 return SendResult.QUEUED;
             }
@@ -284,7 +274,6 @@ final class Outbound {
     }
 
     private SendResult enqueue(OutFrame frame) {
-        QUEUED_FRAMES.getAndAdd(this, 1);
         data.push(frame);
         signal();
         return SendResult.QUEUED;
@@ -316,7 +305,6 @@ final class Outbound {
             control.push(frame);
         } else {
             QUEUED.getAndAdd(this, (long) frame.size() + FRAME_OVERHEAD);
-            QUEUED_FRAMES.getAndAdd(this, 1);
             data.push(frame);
         }
         signal();
@@ -533,7 +521,6 @@ final class Outbound {
             }
             b.add(bytes);
             b.dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
-            b.dataFrames++;
             b.close = f.is(OutFrame.CLOSE);
             if (control.hasPushed()) {
                 break; // a pong or the urgent close arrived: it goes in the next batch, first
@@ -557,7 +544,6 @@ final class Outbound {
     private boolean written(Batch b) {
         QUEUED.getAndAdd(this, -b.dataBytes);
         QUEUED_CONTROL.getAndAdd(this, -b.controlBytes);
-        QUEUED_FRAMES.getAndAdd(this, -b.dataFrames);
         wakeWaiters();
         if (!b.close) {
             return false;
@@ -584,14 +570,12 @@ final class Outbound {
         data.clear();
         control.clear();
         queuedBytes = 0;
-        queuedFrames = 0;
     }
 
     /** Any thread: drops the data frames not yet taken by the writer. */
     private void discardPushedData() {
         data.clearPushed();
         queuedBytes = 0;
-        queuedFrames = 0;
     }
 
     /** Fills in the mask key that the producer left as zeros and masks the payload in place (RFC 6455 §5.3). */
