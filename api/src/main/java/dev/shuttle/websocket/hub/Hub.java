@@ -257,33 +257,32 @@ public final class Hub {
 
     /** The close listener: the connection ended. */
     void ended(Membership m, int code) {
-        leaveAll(m, code);
         Set<WebSocket> senders = m.recentSenders;
-        if (senders != null && code == CloseCode.ABNORMAL && m.connection instanceof Connection c
-                && (c.writeFailed() || !senders.isEmpty())) {
-            // BACKPRESSURE_WITH_ERRORS: it vanished with messages of these senders possibly unsent.
-            for (WebSocket sender : senders) {
-                if (sender != m.connection && sender.isOpen()) {
-                    sender.close(CloseCode.INTERNAL_ERROR, "a receiver of this room vanished");
-                    Membership sm = memberships.get(sender);
-                    Room room = sm == null ? null : firstRoom(sm);
-                    if (room != null) {
-                        room.sendersClosed.increment();
-                    }
-                }
-            }
-            senders.clear();
+        if (senders == null || code != CloseCode.ABNORMAL || !(m.connection instanceof Connection c)
+                || !(c.writeFailed() || c.unsentAtEnd() > 0)) {
+            leaveAll(m, code);
+            return;
         }
-    }
-
-    private Room firstRoom(Membership m) {
+        // BACKPRESSURE_WITH_ERRORS: it vanished with messages of these senders possibly unsent.
+        List<Room> its = new ArrayList<>();
         for (String key : m.keys) {
             Room r = rooms.get(key);
             if (r != null) {
-                return r;
+                its.add(r);
             }
         }
-        return null;
+        leaveAll(m, code);
+        for (WebSocket sender : senders) {
+            if (sender != m.connection && sender.isOpen()) {
+                sender.close(CloseCode.INTERNAL_ERROR, "a receiver of this room vanished");
+                for (Room r : its) {
+                    if (r.contains(sender)) {
+                        r.sendersClosed.increment();
+                    }
+                }
+            }
+        }
+        senders.clear();
     }
 
     private void leaveAll(Membership m, int code) {

@@ -95,6 +95,8 @@ public class Connection implements WebSocket {
     private volatile CloseListener[] closeListeners;
     /** A write to the socket failed: the peer vanished (a hub's BACKPRESSURE_WITH_ERRORS asks). */
     private volatile boolean writeFailed;
+    /** Queued bytes that were never written because the connection ended (set when it ends). */
+    private volatile long unsentAtEnd;
     /** onClose has run; {@link #closedLatch} exists only once someone waits for that (idle memory). */
     private volatile boolean closeDone;
     private volatile CountDownLatch closedLatch;
@@ -291,6 +293,11 @@ public class Connection implements WebSocket {
     /** {@return whether a write to the socket failed: the peer vanished rather than closed} */
     public boolean writeFailed() {
         return writeFailed;
+    }
+
+    /** {@return the queued bytes thrown away when the connection ended unsent; 0 before it ended} */
+    public long unsentAtEnd() {
+        return unsentAtEnd;
     }
 
     /** What {@link #addCloseListener} registers: told the close code once the connection has ended. */
@@ -613,6 +620,7 @@ public class Connection implements WebSocket {
         }
         transport.close();
         timers.stop();
+        unsentAtEnd = outbound.queuedBytes();
         outbound.shutdown();
         if (deflate != null) {
             deflate.closeSender(); // the owned deflater's native memory, never left to the GC
