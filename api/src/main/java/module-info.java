@@ -9,6 +9,7 @@ module dev.shuttle.websocket {
 
     exports dev.shuttle.websocket;
     exports dev.shuttle.websocket.hub;
+    exports dev.shuttle.websocket.metrics;
     exports dev.shuttle.websocket.spi;
     exports dev.shuttle.websocket.standalone;
 }

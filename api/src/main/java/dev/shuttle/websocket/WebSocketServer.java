@@ -20,7 +20,10 @@ import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.handshake.HandshakeRefusal;
 import dev.shuttle.websocket.internal.handshake.KeptRequest;
 import dev.shuttle.websocket.internal.io.SafeLog;
+import dev.shuttle.websocket.internal.metrics.MetricsAccess;
+import dev.shuttle.websocket.internal.metrics.MetricsCounters;
 import dev.shuttle.websocket.internal.session.Connection;
+import dev.shuttle.websocket.metrics.ShuttleMetrics;
 import dev.shuttle.websocket.spi.Transport;
 import dev.shuttle.websocket.spi.Upgrade;
 import dev.shuttle.websocket.standalone.Listener;
@@ -46,6 +49,9 @@ public final class WebSocketServer {
     private final boolean anyOrigin;
     private final List<String> subprotocols;
     private final UpgradeHook upgradeHook;
+    private final ShuttleMetrics metrics;
+    /** The engine's side of {@link #metrics}, or null: every count is one null check. */
+    private final MetricsCounters counters;
     private final Set<WebSocket> connections = ConcurrentHashMap.newKeySet();
     private final Set<WebSocket> connectionsView = Collections.unmodifiableSet(connections);
     /** One for all connections (a method reference per connection would cost each of them an object). */
@@ -58,6 +64,11 @@ public final class WebSocketServer {
         this.anyOrigin = b.anyOrigin;
         this.subprotocols = List.copyOf(b.subprotocols);
         this.upgradeHook = b.upgradeHook;
+        this.metrics = b.metrics;
+        this.counters = MetricsAccess.counters(b.metrics);
+        if (counters != null) {
+            counters.attach(this);
+        }
     }
 
     /** {@return a builder: callbacks, options, origins, subprotocols, the upgrade hook} */
@@ -68,6 +79,11 @@ public final class WebSocketServer {
     /** {@return the options of every connection of this server} */
     public Options options() {
         return options;
+    }
+
+    /** {@return the metrics this server counts into ({@link Builder#metrics}), or {@code null} for none} */
+    public ShuttleMetrics metrics() {
+        return metrics;
     }
 
     /** {@return the open connections, a live read-only view} */
@@ -105,6 +121,14 @@ public final class WebSocketServer {
      */
     public Upgrade upgrade(HandshakeRequest request) {
         Objects.requireNonNull(request, "request");
+        Upgrade decision = decide(request);
+        if (counters != null) {
+            counters.handshake(decision.status());
+        }
+        return decision;
+    }
+
+    private Upgrade decide(HandshakeRequest request) {
         HandshakeRefusal refusal = Handshake.validate(request);
         if (refusal != null) {
             return new Refused(refusal.status(), refusal.headers(), refusal.reason());
@@ -197,6 +221,9 @@ public final class WebSocketServer {
      * @return how many connections had to be aborted
      */
     public int closeAll(int code, String reason, Duration timeout) {
+        if (counters != null) {
+            counters.shuttingDown(); // readiness false before the first 1001: balancers stop sending clients
+        }
         List<WebSocket> open = new ArrayList<>(connections);
         for (WebSocket c : open) {
             c.close(code, reason);
@@ -255,8 +282,11 @@ public final class WebSocketServer {
         @Override
         public WebSocket start(Transport transport) {
             Connection c = new Connection(transport, Connection.Role.SERVER, options, handler, request,
-                    subprotocol, attributes, forget, deflate);
+                    subprotocol, attributes, forget, deflate, counters);
             connections.add(c);
+            if (counters != null) {
+                counters.opened();
+            }
             try {
                 c.start();
             } catch (Throwable t) {
@@ -286,6 +316,7 @@ public final class WebSocketServer {
         private final List<String> subprotocols = new ArrayList<>();
         private boolean anyOrigin;
         private UpgradeHook upgradeHook;
+        private ShuttleMetrics metrics;
 
         private Builder() {
         }
@@ -365,6 +396,19 @@ public final class WebSocketServer {
          */
         public Builder upgradeHook(UpgradeHook hook) {
             this.upgradeHook = Objects.requireNonNull(hook, "upgradeHook");
+            return this;
+        }
+
+        /**
+         * Counts this server's handshakes, messages, bytes, drops, close codes and round trips into
+         * {@code metrics} and reports its connections there (see {@link ShuttleMetrics}). Without
+         * it the engine counts nothing beyond each connection's own {@link WebSocket#stats()}.
+         *
+         * @param metrics where to count; one per server
+         * @return this builder
+         */
+        public Builder metrics(ShuttleMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -121,6 +121,9 @@ final class HttpExchange implements Runnable {
     private void upgrade(RequestHead head, ByteBuffer leftover) {
         if (head.minorVersion() < 1) {
             // RFC 6455 §4.2.1 item 1: the opening handshake is an HTTP/1.1 (or later) GET.
+            if (server.metrics() != null) {
+                server.metrics().recordHandshakeRefused(400);
+            }
             answer(400, Map.of(), "WebSocket needs HTTP/1.1", true);
             return;
         }

@@ -164,6 +164,9 @@ public final class Listener implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (server.metrics() != null) {
+            server.metrics().markNotReady(); // before the first 1001: balancers stop sending clients
+        }
         try {
             serverChannel.close();
         } catch (IOException e) {
@@ -348,6 +351,9 @@ public final class Listener implements AutoCloseable {
 
     /** Over the connection limit: 503 and close, on a virtual thread so the accept loop never waits. */
     private void refuse(SocketChannel channel) {
+        if (server.metrics() != null) {
+            server.metrics().recordHandshakeRefused(503);
+        }
         if (refusing.incrementAndGet() > MAX_REFUSING) {
             refusing.decrementAndGet();
             closeQuietly(channel);

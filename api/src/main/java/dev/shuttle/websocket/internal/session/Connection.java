@@ -36,6 +36,7 @@ import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.internal.deflate.DeflateParams;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.internal.io.SafeLog;
+import dev.shuttle.websocket.internal.metrics.MetricsCounters;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -113,11 +114,24 @@ public class Connection implements WebSocket {
     /** When our close frame was queued (System.nanoTime), 0 before: the close timeout runs from it. */
     volatile long closeQueuedAt;
     volatile Duration rtt;
+    /** The server's metrics, or null (a client, a server without metrics): one null check per count. */
+    final MetricsCounters metrics;
 
     /** @param extension the permessage-deflate parameters agreed in the handshake, or null for none */
     public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
                       HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
                       Consumer<? super Connection> onClosed, DeflateParams extension) {
+        this(transport, role, options, handler, request, subprotocol, attributes, onClosed, extension, null);
+    }
+
+    /**
+     * @param extension the permessage-deflate parameters agreed in the handshake, or null for none
+     * @param metrics   where the server counts, or null
+     */
+    public Connection(Transport transport, Role role, Options options, WebSocketHandler handler,
+                      HandshakeRequest request, String subprotocol, Map<String, Object> attributes,
+                      Consumer<? super Connection> onClosed, DeflateParams extension, MetricsCounters metrics) {
+        this.metrics = metrics;
         this.transport = Objects.requireNonNull(transport, "transport");
         this.role = Objects.requireNonNull(role, "role");
         this.options = Objects.requireNonNull(options, "options");
@@ -251,23 +265,24 @@ public class Connection implements WebSocket {
         if (deflate == null || !deflate.compresses(payload.length)) {
             SendResult direct = outbound.tryWriteDirect(opcode, payload);
             if (direct != null) {
-                MESSAGES_OUT.getAndAdd(this, 1L);
-                BYTES_OUT.getAndAdd(this, (long) payload.length);
+                if (direct == SendResult.QUEUED) {
+                    countSent(opcode, payload.length);
+                }
                 return direct;
             }
         }
-        return sendData(frames.message(opcode, payload), payload.length);
+        return sendData(frames.message(opcode, payload), opcode, payload.length);
     }
 
     @Override
     public SendResult write(ByteBuffer data) {
         int len = data.remaining();
-        return sendData(frames.message(Opcode.BINARY.code(), data), len);
+        return sendData(frames.message(Opcode.BINARY.code(), data), Opcode.BINARY.code(), len);
     }
 
     @Override
     public SendResult write(PreparedMessage message) {
-        return sendData(frames.prepared(message), message.payload().length);
+        return sendData(frames.prepared(message), message.opcode().code(), message.payload().length);
     }
 
     /**
@@ -279,8 +294,7 @@ public class Connection implements WebSocket {
     public SendResult write(PreparedMessage message, OverflowPolicy policy, long limit, long blockNanos) {
         SendResult r = outbound.offerData(frames.prepared(message), policy, limit, blockNanos);
         if (r == SendResult.QUEUED) {
-            MESSAGES_OUT.getAndAdd(this, 1L);
-            BYTES_OUT.getAndAdd(this, (long) message.payload().length);
+            countSent(message.opcode().code(), message.payload().length);
         }
         return r;
     }
@@ -382,7 +396,7 @@ public class Connection implements WebSocket {
                 close(frame.closeCode(), frame.closeReason());
                 yield SendResult.QUEUED;
             }
-            default -> sendData(frames.dataFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p), p.length);
+            default -> sendData(frames.dataFrame(frame.fin(), frame.rsv(), frame.opcode().code(), p), frame.opcode().code(), p.length);
         };
     }
 
@@ -409,13 +423,20 @@ public class Connection implements WebSocket {
         return outbound.offerControl(frames.control(0, Opcode.PING.code(), payload, OutFrame.CONTROL | OutFrame.AUTO_PING));
     }
 
-    private SendResult sendData(OutFrame frame, int payloadLength) {
+    private SendResult sendData(OutFrame frame, int opcode, int payloadLength) {
         SendResult r = outbound.offerData(frame);
         if (r == SendResult.QUEUED) {
-            MESSAGES_OUT.getAndAdd(this, 1L);
-            BYTES_OUT.getAndAdd(this, (long) payloadLength);
+            countSent(opcode, payloadLength);
         }
         return r;
+    }
+
+    private void countSent(int opcode, int payloadLength) {
+        MESSAGES_OUT.getAndAdd(this, 1L);
+        BYTES_OUT.getAndAdd(this, (long) payloadLength);
+        if (metrics != null) {
+            metrics.sent(opcode != Opcode.TEXT.code(), payloadLength);
+        }
     }
 
     // ---------------------------------------------------------------- WebSocket: closing
@@ -464,8 +485,29 @@ public class Connection implements WebSocket {
         return closeState;
     }
 
-    void countDropped() {
+    /** @param reason one of {@code MetricsCounters.DROP_*} */
+    void countDropped(int reason) {
         DROPPED.getAndAdd(this, 1L);
+        if (metrics != null) {
+            metrics.engineDrop(reason);
+        }
+    }
+
+    /** Reader: a whole data message arrived. */
+    void countReceived(boolean binary, int length) {
+        messagesIn++;
+        bytesIn += length;
+        if (metrics != null) {
+            metrics.received(binary, length);
+        }
+    }
+
+    /** Timers: a ping's round trip was measured. */
+    void rttMeasured(long nanos) {
+        rtt = Duration.ofNanos(nanos);
+        if (metrics != null) {
+            metrics.rtt(nanos);
+        }
     }
 
     /**
@@ -475,6 +517,9 @@ public class Connection implements WebSocket {
     void startClose(int code, String reason, Throwable cause, boolean urgent) {
         if (!closeState.queueClose(code, reason)) {
             return;
+        }
+        if (metrics != null) {
+            metrics.closeSent(code);
         }
         if (cause != null) {
             failure = cause;
@@ -517,6 +562,9 @@ public class Connection implements WebSocket {
     void onCloseReceived(int code, String reason) {
         if (!closeState.closeReceived(code, reason)) {
             return;
+        }
+        if (metrics != null) {
+            metrics.closeReceived(code);
         }
         if (closeState.closeQueued()) {
             // We closed first and this is the answer: finished once our frame is out.
@@ -630,6 +678,9 @@ public class Connection implements WebSocket {
         if (cause == null && !outcome.clean()) {
             cause = readError != null || outcome.code() != CloseCode.ABNORMAL ? readError
                     : new IOException("connection dropped without a close frame");
+        }
+        if (metrics != null) {
+            metrics.closed(outcome.code());
         }
         runCloseListeners(outcome.code());
         try {

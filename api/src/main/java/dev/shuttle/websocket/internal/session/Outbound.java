@@ -13,6 +13,7 @@ import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.internal.codec.Masking;
 import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
+import dev.shuttle.websocket.internal.metrics.MetricsCounters;
 import dev.shuttle.websocket.spi.Transport;
 
 /**
@@ -165,7 +166,7 @@ final class Outbound {
                 if (last) {
                     openMessage = NO_MESSAGE;
                 }
-                owner.countDropped();
+                owner.countDropped(MetricsCounters.DROP_QUEUE_FULL);
                 return SendResult.DROPPED;
             }
             if (last) {
@@ -254,7 +255,7 @@ final class Outbound {
     private SendResult refuse(int size, OverflowPolicy policy, long limit, long blockNanos) {
         switch (policy) {
             case DROP:
-                owner.countDropped();
+                owner.countDropped(MetricsCounters.DROP_QUEUE_FULL);
                 return SendResult.DROPPED;
             case BLOCK:
                 if (awaitRoom(size, limit, blockNanos)) {
@@ -263,11 +264,11 @@ final class Outbound {
                 if (finished || owner.closeState().closeQueued()) {
                     return SendResult.CLOSED;
                 }
-                owner.countDropped();
+                owner.countDropped(MetricsCounters.DROP_BLOCK_TIMEOUT);
                 return SendResult.TIMED_OUT;
             case CLOSE:
             default:
-                owner.countDropped();
+                owner.countDropped(MetricsCounters.DROP_SLOW_CONSUMER);
                 owner.closeSlowConsumer();
                 return SendResult.CLOSED;
         }

@@ -406,8 +406,7 @@ final class Reader implements Runnable {
         if (!messageBinary && !utf8.isComplete()) {
             throw new WebSocketException(CloseCode.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }
-        c.messagesIn++;
-        c.bytesIn += data.length;
+        c.countReceived(messageBinary, data.length);
         // The hot path: called directly rather than through callback(Runnable), no lambda per message.
         try {
             handler.onData(c, messageBinary, data);

@@ -216,7 +216,7 @@ final class Timers extends TimerScheduler.Entry {
             sent = sent << 8 | (b & 0xFF);
         }
         if (sent == created) {
-            c.rtt = Duration.ofNanos(System.nanoTime() - sent);
+            c.rttMeasured(System.nanoTime() - sent);
             pingWrittenAt = 0;
             pingCreatedAt = 0;
         }
