@@ -229,6 +229,7 @@ public final class BearerAuth implements UpgradeHook {
     public static final class Builder {
         private final List<TokenSet.Entry> entries = new ArrayList<>();
         private final EnumSet<Carrier> carriers = EnumSet.of(Carrier.HEADER);
+        private int unnamed;
         private Path file;
         private Duration fileCheck = Duration.ofSeconds(1);
         private TokenVerifier verifier;
@@ -266,7 +267,7 @@ public final class BearerAuth implements UpgradeHook {
         }
 
         /**
-         * Accepts these tokens; the N-th is named {@code token-N} in its {@link BearerPrincipal}.
+         * Accepts these tokens; the N-th unnamed one given to this builder is named {@code token-N} in its {@link BearerPrincipal}.
          *
          * @param tokens RFC 6750 {@code b64token}s
          * @return this builder
@@ -276,7 +277,7 @@ public final class BearerAuth implements UpgradeHook {
             int i = 0;
             for (String t : tokens) {
                 i++;
-                add("token-" + (entries.size() + 1), t, "token " + i);
+                add("token-" + ++unnamed, t, "token " + i);
             }
             return this;
         }

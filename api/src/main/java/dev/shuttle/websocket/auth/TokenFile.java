@@ -97,6 +97,7 @@ final class TokenFile {
     /** Parses the file's text; a malformed line is skipped and logged by its number only. */
     static TokenSet parse(String text) {
         List<TokenSet.Entry> entries = new ArrayList<>();
+        int unnamed = 0;
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -109,7 +110,7 @@ final class TokenFile {
                 LOG.log(System.Logger.Level.WARNING, "token file line {0} skipped: expected \"token\" or \"name token\"", i + 1);
                 continue;
             }
-            String name = fields.length == 2 ? fields[0] : "token-" + (entries.size() + 1);
+            String name = fields.length == 2 ? fields[0] : "token-" + ++unnamed;
             entries.add(new TokenSet.Entry(name, token));
         }
         return TokenSet.of(entries);
