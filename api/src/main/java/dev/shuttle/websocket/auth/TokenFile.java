@@ -21,7 +21,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps the last tokens read. Thread-safe: one upgrade re-reads, the others use the last set.
  */
 final class TokenFile {
-    private static final System.Logger LOG = System.getLogger(BearerAuth.class.getName());
     /** An operator's file, but still bounded: a token list is kilobytes, not gigabytes. */
     static final long MAX_BYTES = 16L << 20;
 
@@ -68,17 +67,17 @@ final class TokenFile {
             if (!stamp.equals(lastStamp)) {
                 tokens = parse(read(a));
                 lastStamp = stamp;
-                LOG.log(System.Logger.Level.INFO, "token file {0} re-read: {1} tokens", path, tokens.size());
+                BearerAuth.log.log(System.Logger.Level.INFO, "token file {0} re-read: {1} tokens", path, tokens.size());
             }
         } catch (NoSuchFileException e) {
             if (lastStamp != null) {
-                LOG.log(System.Logger.Level.WARNING, "token file {0} is gone: no token is accepted from it", path);
+                BearerAuth.log.log(System.Logger.Level.WARNING, "token file {0} is gone: no token is accepted from it", path);
             }
             tokens = TokenSet.EMPTY;
             lastStamp = null;
         } catch (IOException | RuntimeException e) {
             // Not the exception's message: a parse failure could quote a line.
-            LOG.log(System.Logger.Level.WARNING, "token file {0} could not be re-read ({1}); keeping the last tokens",
+            BearerAuth.log.log(System.Logger.Level.WARNING, "token file {0} could not be re-read ({1}); keeping the last tokens",
                     path, e.getClass().getName());
         }
     }
@@ -107,7 +106,7 @@ final class TokenFile {
             String[] fields = line.split("\\s+");
             String token = fields[fields.length - 1];
             if (fields.length > 2 || !TokenSyntax.isB64Token(token)) {
-                LOG.log(System.Logger.Level.WARNING, "token file line {0} skipped: expected \"token\" or \"name token\"", i + 1);
+                BearerAuth.log.log(System.Logger.Level.WARNING, "token file line {0} skipped: expected \"token\" or \"name token\"", i + 1);
                 continue;
             }
             String name = fields.length == 2 ? fields[0] : "token-" + ++unnamed;

@@ -289,6 +289,51 @@ class BearerAuthTest {
     }
 
     @Test
+    void refusalsAreLoggedWithoutTheToken() throws Exception {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        System.Logger recording = new System.Logger() {
+            @Override
+            public String getName() {
+                return "recording";
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return true;
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                lines.add(msg + " " + thrown);
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                lines.add(java.text.MessageFormat.format(format, params));
+            }
+        };
+        System.Logger before = BearerAuth.log;
+        BearerAuth.log = recording;
+        try {
+            URI uri = start(auth().queryCarrier().verifier(token -> {
+                throw new IllegalStateException("cannot parse " + token);
+            }).build());
+            String guess = "guessed-Token-42";
+            Http.exchange(uri, "/ws", "Authorization: Bearer " + guess);
+            Http.exchange(uri, "/ws?access_token=" + guess);
+            Http.exchange(uri, "/ws", "Authorization: Bearer " + guess, "Authorization: Bearer " + TOKEN);
+            Http.exchange(uri, "/ws", "Authorization: Bearer " + TOKEN + "=");
+            assertTrue(lines.size() >= 4, "refusals are logged at DEBUG: " + lines);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("IllegalStateException")), lines.toString());
+            for (String line : lines) {
+                assertFalse(line.contains(guess) || line.contains(TOKEN), line);
+            }
+        } finally {
+            BearerAuth.log = before;
+        }
+    }
+
+    @Test
     void configurationErrorsAreCaughtAtBuildAndNameNoToken() {
         assertThrows(IllegalStateException.class, () -> BearerAuth.builder().build());
         assertThrows(IllegalStateException.class, () -> BearerAuth.builder().tokens(List.of("a")).headerCarrier(false).build());
