@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.Frame;
 import dev.shuttle.websocket.HandshakeRequest;
 import dev.shuttle.websocket.UpgradeHook;
 import dev.shuttle.websocket.UpgradeRejectedException;
@@ -57,6 +58,8 @@ public final class AddressLimits implements UpgradeHook {
 
     private static final long SWEEP_EVERY = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicLong INSTANCES = new AtomicLong();
+    /** The value of {@link #countedAttribute} for a connection closed on open: not counted, not delivered. */
+    private static final Object TURNED_AWAY = new Object();
 
     private final int maxConnections;
     private final double newPerNano;
@@ -171,8 +174,10 @@ public final class AddressLimits implements UpgradeHook {
 
     /**
      * A handler that counts each connection under its address from {@code onOpen} to
-     * {@code onClose} and closes one beyond {@link Builder#maxConnections} with 1013. Every
-     * callback goes on to {@code handler}, except {@code onOpen} of a connection closed here.
+     * {@code onClose} and closes one beyond {@link Builder#maxConnections} with 1013. Such a
+     * connection never reaches {@code handler}: none of its callbacks run for it, so the
+     * application sees no {@code onClose} without its {@code onOpen}. Costs one attribute
+     * lookup per callback.
      *
      * @param handler the application's handler
      * @return the counting handler
@@ -187,7 +192,45 @@ public final class AddressLimits implements UpgradeHook {
             }
 
             @Override
+            public void onData(WebSocket connection, boolean isBinary, byte[] data) {
+                if (!turnedAway(connection)) {
+                    inner.onData(connection, isBinary, data);
+                }
+            }
+
+            @Override
+            public void onPing(WebSocket connection, byte[] payload) {
+                if (!turnedAway(connection)) {
+                    inner.onPing(connection, payload);
+                }
+            }
+
+            @Override
+            public void onPong(WebSocket connection, byte[] payload) {
+                if (!turnedAway(connection)) {
+                    inner.onPong(connection, payload);
+                }
+            }
+
+            @Override
+            public void onFrame(WebSocket connection, Frame frame) {
+                if (!turnedAway(connection)) {
+                    inner.onFrame(connection, frame);
+                }
+            }
+
+            @Override
+            public void onError(WebSocket connection, Throwable error) {
+                if (!turnedAway(connection)) {
+                    inner.onError(connection, error);
+                }
+            }
+
+            @Override
             public void onClose(WebSocket connection, int code, String reason, Throwable cause) {
+                if (turnedAway(connection)) {
+                    return;
+                }
                 try {
                     release(connection);
                 } finally {
@@ -195,6 +238,10 @@ public final class AddressLimits implements UpgradeHook {
                 }
             }
         };
+    }
+
+    private boolean turnedAway(WebSocket connection) {
+        return connection.attribute(countedAttribute) == TURNED_AWAY;
     }
 
     private boolean admit(WebSocket connection) {
@@ -218,6 +265,7 @@ public final class AddressLimits implements UpgradeHook {
             return idle(e) ? null : e;
         });
         if (!admitted[0]) {
+            connection.attribute(countedAttribute, TURNED_AWAY);
             closedOverLimit.increment();
             connection.close(CloseCode.TRY_AGAIN_LATER, CLOSE_REASON);
             return false;
@@ -227,8 +275,8 @@ public final class AddressLimits implements UpgradeHook {
     }
 
     private void release(WebSocket connection) {
-        String key = connection.attribute(countedAttribute);
-        if (key == null) {
+        Object counted = connection.attribute(countedAttribute);
+        if (!(counted instanceof String key)) {
             return;
         }
         connection.attribute(countedAttribute, null);
