@@ -403,7 +403,8 @@ public final class BearerAuth implements UpgradeHook {
         }
 
         /**
-         * Enables the query carrier with parameter {@value #DEFAULT_QUERY_PARAMETER}. The query
+         * Enables the query carrier with parameter {@value #DEFAULT_QUERY_PARAMETER}. The value is
+         * URL-decoded, so a {@code +} in a token must be sent as {@code %2B}. The query
          * is part of {@code WebSocket.request()} and of the Hub's default room key
          * (path and query): give such a Hub a {@code roomKey} without the token.
          *
