@@ -8,7 +8,9 @@ module dev.shuttle.websocket {
     requires jdk.net;
 
     exports dev.shuttle.websocket;
+    exports dev.shuttle.websocket.auth;
     exports dev.shuttle.websocket.hub;
+    exports dev.shuttle.websocket.limit;
     exports dev.shuttle.websocket.metrics;
     exports dev.shuttle.websocket.spi;
     exports dev.shuttle.websocket.standalone;
