@@ -17,8 +17,10 @@ import dev.shuttle.websocket.WebSocket;
  * on a character boundary and the receiver's client does not fail it with 1007.
  * <p>
  * The sending side runs on the connection's reader thread, under {@link #sending} because a
- * member may be put out from another thread; {@link #current} is volatile because the chamber
- * reads it when choosing {@code T*} targets.
+ * member may be put out from another thread (the hub's onLeave); {@link #current} is volatile
+ * because the chamber reads it when choosing {@code T*} targets. Lock order: the room's monitor
+ * (hub events), then a relay lock, then inbox locks; so a member never leaves while holding its
+ * relay lock.
  */
 final class Member {
     /** The connection attribute under which a joined connection carries its member. */
