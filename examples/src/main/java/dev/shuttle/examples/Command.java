@@ -4,14 +4,23 @@ import java.util.function.Supplier;
 
 /**
  * The parsed command line: {@code <echo|broadcast|rtt> [--host H] [--port N]}, or a request for
- * help. Parsing is separate from running so that it can be tested without a socket.
+ * help. {@code broadcaster}, {@code echo-chamber} and {@code client} have command lines of their
+ * own, dispatched by {@link Main} before this parser; {@link #USAGE} names them too. Parsing
+ * is separate from running so that it can be tested without a socket.
  */
 record Command(String example, String host, int port, boolean help, String transport) {
     static final String USAGE = """
             usage: java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]
+                   java -jar shuttle-examples.jar broadcaster <listen_addr> [flags]
+                   java -jar shuttle-examples.jar echo-chamber [<port> [<domain,…>]] [--host H] [--hall PREFIX:LIMITS]...
+                   java -jar shuttle-examples.jar client <ws://…|wss://…> [--binary] [--compress] [--escapes] ...
               echo       echoes text as text and binary as binary
               broadcast  sends every message to every client, and a tick every second
               rtt        pings every client every 2 s and reports the round-trip time
+              broadcaster   wsbroad on Shuttle: every message to a URL reaches every other client of it
+              echo-chamber  websocket-echo-chamber's protocol: chambers by URL, IDs, presence, targets
+              client        a command-line client: stdin lines out, messages received printed
+                         (these three take their own flags; see '<command> --help')
               --host H   address to bind and to print (default localhost)
               --port N   port, 0 for any free one (default 8080)
               --transport T  the server under the WebSocket: builtin (default), jetty (Jetty 12 core),

@@ -6,7 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 
 /**
- * {@code java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]}:
+ * {@code java -jar shuttle-examples.jar <echo|broadcast|rtt> [--host H] [--port N] [--transport T]}
+ * (or {@code broadcaster}, {@code echo-chamber}, {@code client} with command lines of their own):
  * starts one example on the built-in listener (or Jetty, or a servlet container) and runs until SIGINT or SIGTERM. Exit codes: 0 after a clean
  * shutdown or {@code --help}, 1 when the listener cannot start, 2 for a bad command line.
  */

@@ -42,6 +42,19 @@ class MainTest {
         assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"broadcaster", "echo-chamber", "client"})
+    void usageNamesEveryCommandMainDispatchesAndEachHasItsOwnHelp(String name) throws InterruptedException {
+        assertEquals(Main.EXIT_OK, run("--help"));
+        String usage = out.toString(StandardCharsets.UTF_8);
+        assertTrue(usage.contains("java -jar shuttle-examples.jar " + name + " "), usage);
+        assertTrue(usage.lines().anyMatch(l -> l.startsWith("  " + name + " ")), usage);
+        out.reset();
+        assertEquals(Main.EXIT_OK, run(name, "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(name), out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void defaultsAreLocalhost8080() throws Command.UsageException {
         assertEquals(new Command("broadcast", "localhost", 8080, false), Command.parse("broadcast"));

@@ -3,136 +3,55 @@ package dev.shuttle.examples.chamber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shuttle.websocket.WebSocket;
+import dev.shuttle.websocket.hub.Room;
 
 /**
- * The members of one chamber URL, with IDs counted from 0 for as long as the chamber lives (it
- * ends with its last member; a new one under the same URL counts from 0 again). Joining and
- * leaving take the chamber's lock, so every member sees the same order of {@code H} and
- * {@code B} notices and a newcomer's {@code I…:H…} lists exactly the members told of it.
- * Choosing the targets of a message reads the members without the lock.
+ * What a chamber adds to its hub {@link Room} (it is the room's attachment): the IDs, counted
+ * from 0 for as long as the room lives (a new room under the same URL counts from 0 again), and
+ * the choice of a message's targets among the room's members. Membership itself is the hub's.
  */
 final class Chamber {
     /** Members that joined at least this long ago count as "long-lived" for {@code T*} (the reference's 30 s). */
     static final long ESTABLISHED_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** The chamber holds CHAMBER_MAX_CONNECTIONS members already. */
-    static final class FullException extends Exception {
-        private static final long serialVersionUID = 1L;
+    private final Hall hall;
+    private final Room room;
+    /** Guarded by the room's monitor: the hub runs every onJoin under it. */
+    private int nextId;
 
-        FullException() {
-            super("Chamber is full", null, false, false);
-        }
+    Chamber(Hall hall, Room room) {
+        this.hall = hall;
+        this.room = room;
     }
 
-    private final Hall hall;
-    private final String name;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** By ID, which is also join order. Written under {@link #lock}, read freely. */
-    private final ConcurrentSkipListMap<Integer, Member> members = new ConcurrentSkipListMap<>();
-    // Guarded by lock.
-    private int nextId;
-    private boolean ended;
-
-    Chamber(Hall hall, String name) {
-        this.hall = hall;
-        this.name = name;
+    Hall hall() {
+        return hall;
     }
 
     String name() {
-        return name;
+        return room.key();
     }
 
-    int size() {
-        return members.size();
-    }
-
-    /**
-     * Adds the connection with the next ID: every member is told {@code H<id>} and the newcomer
-     * gets {@code I<id>} with {@code :H<n>} for each member already there, before anything else.
-     * Returns null when the chamber has just ended (its last member left): join a new one.
-     */
-    Member join(WebSocket connection) throws FullException {
-        HallSpec limits = hall.spec();
-        lock.lock();
-        try {
-            if (ended) {
-                return null;
-            }
-            if (members.size() >= limits.chamberMaxConnections()) {
-                throw new FullException();
-            }
-            int id = nextId++;
-            Member member = new Member(this, id, connection, hall.nanoTime(), limits, hall.maxOutbound());
-            Inbox inbox = member.inbox;
-            StringBuilder welcome = new StringBuilder("I").append(id);
-            for (Member m : members.values()) {
-                welcome.append(":H").append(m.id);
-                m.inbox.notice("H" + id);
-            }
-            // The welcome is queued before the member becomes visible to senders, so it comes first.
-            inbox.notice(welcome.toString());
-            members.put(id, member);
-            return member;
-        } finally {
-            lock.unlock();
-        }
+    /** The next member's ID; only from the hub's onJoin, which holds the room's monitor. */
+    int nextId() {
+        return nextId++;
     }
 
     /**
-     * The member's connection closed (or is closing: it stopped reading): its message in
-     * flight is cut short where it was going out ({@code X}), then everyone left is told
-     * {@code B<id>}. The last one out ends the chamber. Idempotent.
+     * Who gets a message with these target items (see {@link Metadata#targets}): members of the
+     * room now. A connection whose join has not finished yet (no {@link Member} attached) is
+     * skipped: its welcome must come before anything relayed to it.
      */
-    void leave(Member member) {
-        Transfer unfinished = member.stopSending();
-        lock.lock();
-        try {
-            if (members.remove(member.id, member)) {
-                member.inbox.discard();
-                for (Member m : members.values()) {
-                    if (unfinished != null) {
-                        m.inbox.senderGone(unfinished);
-                    }
-                    m.inbox.notice("B" + member.id);
-                }
-                hall.log("[chamber " + name + "]: Removed " + member.id);
-                if (members.isEmpty()) {
-                    ended = true;
-                    hall.ended(this);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The sender's metadata line did not end within HEADERS_MAX_LENGTH bytes: it is closed with
-     * 4000 and out of the chamber at once (the reference drops its socket right away too).
-     */
-    void metadataTooLong(Member member) {
-        hall.closeWith(member.connection, EchoChamberServer.HEADER_TOO_LARGE, "Header too large");
-        leave(member);
-    }
-
-    /** The member's inbox closed it with 1008 (it stopped reading); runs on a thread of its own. */
-    void tooSlow(Member member) {
-        hall.log("Closed socket " + EchoChamberServer.describe(member.connection) + " with 1008 \"Too slow: stopped reading\"");
-        leave(member);
-    }
-
-    /** Who gets a message with these target items (see {@link Metadata#targets}). */
     List<Member> recipients(Member sender, Set<String> targets) {
         List<Member> out = new ArrayList<>();
+        List<Member> members = members();
         if (targets == Metadata.EVERYONE_ELSE || targets.contains(Metadata.EVERYONE)) {
             boolean self = targets != Metadata.EVERYONE_ELSE;
-            for (Member m : members.values()) {
+            for (Member m : members) {
                 if (self || m != sender) {
                     out.add(m);
                 }
@@ -140,15 +59,28 @@ final class Chamber {
             return out;
         }
         for (String target : targets) {
-            Member m = byId(target);
-            if (m != null) {
+            Member m = byId(members, target);
+            if (m != null && !out.contains(m)) {
                 out.add(m);
             }
         }
         if (targets.contains(Metadata.ANY_ONE)) {
-            Member one = anyOther(sender, out);
+            Member one = anyOther(members, sender, out);
             if (one != null) {
                 out.add(one);
+            }
+        }
+        return out;
+    }
+
+    /** The room's members that finished joining, in joining order (which is also ID order). */
+    private List<Member> members() {
+        List<WebSocket> connections = room.members();
+        List<Member> out = new ArrayList<>(connections.size());
+        for (WebSocket c : connections) {
+            Member m = Member.of(c);
+            if (m != null && m.chamber() == this) {
+                out.add(m);
             }
         }
         return out;
@@ -159,11 +91,11 @@ final class Chamber {
      * long-lived ones, then those with nothing waiting in their inbox, then those not sending
      * themselves; a random one among the best (the reference shuffles, then sorts).
      */
-    private Member anyOther(Member sender, List<Member> chosen) {
+    private Member anyOther(List<Member> members, Member sender, List<Member> chosen) {
         long now = hall.nanoTime();
         List<Member> best = new ArrayList<>();
         int bestScore = -1;
-        for (Member m : members.values()) {
+        for (Member m : members) {
             if (m == sender || chosen.contains(m)) {
                 continue;
             }
@@ -181,8 +113,11 @@ final class Chamber {
         return best.isEmpty() ? null : best.get(ThreadLocalRandom.current().nextInt(best.size()));
     }
 
-    /** The member with this ID written as the server writes it (decimal, no sign, no leading zero), or null. */
-    private Member byId(String text) {
+    /**
+     * The member with this ID written as the server writes it (decimal, no sign, no leading
+     * zero), or null. A linear scan: a chamber holds at most CHAMBER_MAX_CONNECTIONS members.
+     */
+    private static Member byId(List<Member> members, String text) {
         int n = text.length();
         if (n == 0 || n > 9 || (n > 1 && text.charAt(0) == '0')) {
             return null;
@@ -195,11 +130,16 @@ final class Chamber {
             }
             id = id * 10 + (c - '0');
         }
-        return members.get(id);
+        for (Member m : members) {
+            if (m.id == id) {
+                return m;
+            }
+        }
+        return null;
     }
 
     @Override
     public String toString() {
-        return "chamber " + name;
+        return "chamber " + name();
     }
 }

@@ -29,7 +29,8 @@ import dev.shuttle.websocket.standalone.ListenerOptions;
  * websocket-echo-chamber's protocol on Shuttle: chambers by URL under prefixes with their own
  * limits ({@link HallSpec}), the {@code echo} subprotocol, an exact Origin allow-list, and the
  * relay of every message to its targets frame by frame as it arrives (see {@link Member},
- * {@link Inbox}). It runs on the built-in listener.
+ * {@link Inbox}). Each prefix is a {@link dev.shuttle.websocket.hub.Hub} whose rooms are its
+ * chambers ({@link Hall}). It runs on the built-in listener.
  * <p>
  * Memory, each connection at most: {@code maxMessageSize} (the engine joins a message's
  * fragments while they are relayed), one frame of up to that size being relayed,
@@ -50,7 +51,6 @@ public final class EchoChamberServer implements AutoCloseable {
     private static final Pattern TARGET = Pattern.compile("[a-zA-Z0-9_\\\\/.?&%+ \\-=~]*");
     private static final String HALL = "echo-chamber.hall";
     private static final String KEY = "echo-chamber.key";
-    private static final String MEMBER = "echo-chamber.member";
 
     private final List<Hall> halls;
     private final List<String> origins;
@@ -173,30 +173,23 @@ public final class EchoChamberServer implements AutoCloseable {
         return null;
     }
 
-    /** Joins on open, relays frames, leaves on close. Callbacks of one connection run on its reader thread. */
+    /**
+     * Joins on open and relays frames. Leaving needs no callback: the hub takes a connection out
+     * of its chamber when it ends, whatever the cause. Callbacks of one connection run on its
+     * reader thread.
+     */
     private static final class Relay implements WebSocketHandler {
         @Override
         public void onOpen(WebSocket connection) {
             Hall hall = connection.attribute(HALL);
-            Member member = hall.join(connection.attribute(KEY), connection);
-            if (member != null) {
-                connection.attribute(MEMBER, member);
-            }
+            hall.join(connection.attribute(KEY), connection);
         }
 
         @Override
         public void onFrame(WebSocket connection, Frame frame) {
-            Member member = connection.attribute(MEMBER);
+            Member member = Member.of(connection);
             if (member != null && connection.isOpen()) {
                 member.onFrame(frame);
-            }
-        }
-
-        @Override
-        public void onClose(WebSocket connection, int code, String reason, Throwable cause) {
-            Member member = connection.attribute(MEMBER);
-            if (member != null) {
-                member.chamber().leave(member);
             }
         }
     }

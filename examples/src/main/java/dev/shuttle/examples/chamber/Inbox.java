@@ -27,8 +27,9 @@ import dev.shuttle.websocket.WebSocket;
  * {@code maxOutbound} (plus the one frame that crossed it): a member that stops reading is
  * closed with 1008 rather than buffered without end.
  * <p>
- * Thread-safe: senders' reader threads and the chamber call in concurrently; one lock, never held
- * across I/O (writes only enqueue on the connection; its overflow policy never blocks).
+ * Thread-safe: senders' reader threads and the hub's presence events call in concurrently; one
+ * lock, never held across I/O (writes only enqueue on the connection; its overflow policy never
+ * blocks).
  */
 final class Inbox {
     private static final byte[] EMPTY = new byte[0];
@@ -205,7 +206,8 @@ final class Inbox {
         }
         if (connection.queuedBytes() > maxOutbound || connection.writeFrame(frame) != SendResult.QUEUED) {
             // Not reading (or closing already): what is queued stays bounded, and the chamber
-            // hears of it now; the caller may hold the chamber's lock, hence another thread.
+            // hears of it now; the caller may hold the room's lock (a hub event) or a relay
+            // lock, and leaving takes the room's lock then relay locks: hence another thread.
             discard();
             connection.close(CloseCode.POLICY_VIOLATION, "Too slow: stopped reading");
             Thread.startVirtualThread(onSlow);

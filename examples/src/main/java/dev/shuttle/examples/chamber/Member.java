@@ -17,10 +17,15 @@ import dev.shuttle.websocket.WebSocket;
  * on a character boundary and the receiver's client does not fail it with 1007.
  * <p>
  * The sending side runs on the connection's reader thread, under {@link #sending} because a
- * member may be put out from another thread; {@link #current} is volatile because the chamber
- * reads it when choosing {@code T*} targets.
+ * member may be put out from another thread (the hub's onLeave); {@link #current} is volatile
+ * because the chamber reads it when choosing {@code T*} targets. Lock order: the room's monitor
+ * (hub events), then a relay lock, then inbox locks; so a member never leaves while holding its
+ * relay lock.
  */
 final class Member {
+    /** The connection attribute under which a joined connection carries its member. */
+    private static final String ATTRIBUTE = "echo-chamber.member";
+
     /** After the metadata line: the part of the message that was not relayed yet. */
     private enum State { METADATA, BODY, IGNORED }
 
@@ -47,6 +52,8 @@ final class Member {
     /** Held while a frame is relayed and while leaving: no frame goes out once the member is gone. */
     private final ReentrantLock sending = new ReentrantLock();
     private boolean gone;
+    /** Reader thread only: its metadata line was too long; it leaves once the relay lock is released. */
+    private boolean expelled;
 
     Member(Chamber chamber, int id, WebSocket connection, long joinedNanos, HallSpec limits, long maxOutbound) {
         this.chamber = chamber;
@@ -54,9 +61,19 @@ final class Member {
         this.connection = connection;
         this.joinedNanos = joinedNanos;
         this.inbox = new Inbox(connection, limits.maxQueueItems(), limits.maxQueueData(), maxOutbound,
-                () -> chamber.tooSlow(this));
+                () -> chamber.hall().tooSlow(this));
         this.headersMaxLength = limits.headersMaxLength();
         this.from = ("F" + id + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@return the member a connection became when it joined its chamber, or null} */
+    static Member of(WebSocket connection) {
+        return connection.attribute(ATTRIBUTE);
+    }
+
+    /** Makes this member what {@link #of} finds: a target of others' messages from now on. */
+    void attach() {
+        connection.attribute(ATTRIBUTE, this);
     }
 
     Chamber chamber() {
@@ -96,6 +113,10 @@ final class Member {
         } finally {
             sending.unlock();
         }
+        // Outside the relay lock: leaving takes the room's lock, which is held while a relay lock is taken.
+        if (expelled) {
+            chamber.hall().leave(this);
+        }
     }
 
     private void relayFrame(Frame frame) {
@@ -126,7 +147,8 @@ final class Member {
             if (metadataLength + p.length >= headersMaxLength) {
                 state = State.IGNORED;
                 metadata = null;
-                chamber.metadataTooLong(this);
+                expelled = true;
+                chamber.hall().metadataTooLong(this);
                 return;
             }
             // A message that ends before its metadata line does is dropped, as the reference does.
