@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -24,14 +25,14 @@ sealed interface Incoming {
     }
 
     /** The whole message fails: one error response with a null id. */
-    record Failed(int code, String message) implements Incoming {
+    record Failed(int code, String message, String detail) implements Incoming {
     }
 
     static Incoming read(ObjectMapper mapper, byte[] utf8, int maxBatchSize) {
         try (JsonParser p = mapper.getFactory().createParser(utf8)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                return new Failed(JsonRpcException.PARSE_ERROR, "Parse error");
+                return new Failed(JsonRpcException.PARSE_ERROR, "Parse error", null);
             }
             Incoming incoming;
             if (first == JsonToken.START_ARRAY) {
@@ -46,10 +47,10 @@ sealed interface Incoming {
                     values.add(mapper.readTree(p));
                 }
                 if (tooMany) {
-                    incoming = new Failed(JsonRpcException.INVALID_REQUEST,
-                            "Invalid Request: batch larger than " + maxBatchSize);
+                    incoming = new Failed(JsonRpcException.INVALID_REQUEST, "Invalid Request",
+                            "batch larger than " + maxBatchSize);
                 } else if (values.isEmpty()) {
-                    incoming = new Failed(JsonRpcException.INVALID_REQUEST, "Invalid Request: empty batch");
+                    incoming = new Failed(JsonRpcException.INVALID_REQUEST, "Invalid Request", "empty batch");
                 } else {
                     incoming = new Batch(values);
                 }
@@ -57,12 +58,14 @@ sealed interface Incoming {
                 incoming = new Single(mapper.readTree(p));
             }
             if (p.nextToken() != null) {
-                return new Failed(JsonRpcException.PARSE_ERROR, "Parse error: data after the JSON value");
+                return new Failed(JsonRpcException.PARSE_ERROR, "Parse error", "data after the JSON value");
             }
             return incoming;
+        } catch (StreamConstraintsException e) {
+            return new Failed(JsonRpcException.PARSE_ERROR, "Parse error", "beyond the read limits (nesting, number or string length)");
         } catch (IOException | RuntimeException e) {
             // Malformed JSON or beyond the read constraints (depth, number or string length).
-            return new Failed(JsonRpcException.PARSE_ERROR, "Parse error");
+            return new Failed(JsonRpcException.PARSE_ERROR, "Parse error", null);
         }
     }
 }

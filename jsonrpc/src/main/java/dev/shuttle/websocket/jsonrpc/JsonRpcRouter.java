@@ -44,7 +44,8 @@ import dev.shuttle.websocket.spi.Failures;
  *     {@code id}) gets none, not even an error.</li>
  * <li>A batch (an array) is handled in order and answered with one array of the requests'
  *     responses; a batch of notifications only gets no reply.</li>
- * <li>Errors: -32700 invalid JSON (id null); -32600 not a Request object, no
+ * <li>Errors carry the spec's messages ({@code "Parse error"}, {@code "Invalid Request"}, …) and,
+ *     where it helps, a string {@code data} saying what was wrong: -32700 invalid JSON (id null); -32600 not a Request object, no
  *     {@code "jsonrpc":"2.0"}, a method that is not a string, params that are neither array nor
  *     object, an id of another type (then id null), an empty batch or one larger than
  *     {@link Builder#maxBatchSize} (a single error); -32601 no such method; -32602 the params do
@@ -238,7 +239,7 @@ public final class JsonRpcRouter {
      */
     public String dispatch(WebSocket connection, byte[] utf8) {
         return switch (Incoming.read(mapper, utf8, maxBatchSize)) {
-            case Incoming.Failed f -> write(error(NullNode.getInstance(), f.code(), f.message(), null));
+            case Incoming.Failed f -> write(error(NullNode.getInstance(), f.code(), f.message(), f.detail()));
             case Incoming.Single s -> {
                 ObjectNode response = handle(connection, s.value());
                 yield response == null ? null : write(response);
@@ -296,20 +297,20 @@ public final class JsonRpcRouter {
         boolean hasId = request.has("id");
         JsonNode id = request.get("id");
         if (hasId && !isValidId(id)) {
-            return error(NullNode.getInstance(), JsonRpcException.INVALID_REQUEST, "Invalid Request: id must be a string, a number or null", null);
+            return error(NullNode.getInstance(), JsonRpcException.INVALID_REQUEST, "Invalid Request", "id must be a string, a number or null");
         }
         JsonNode replyId = hasId ? id : NullNode.getInstance();
         JsonNode version = request.get("jsonrpc");
         JsonNode method = request.get("method");
         JsonNode params = request.get("params");
         if (version == null || !version.isTextual() || !version.textValue().equals("2.0")) {
-            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request: \"jsonrpc\" must be \"2.0\"", null);
+            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request", "\"jsonrpc\" must be \"2.0\"");
         }
         if (method == null || !method.isTextual()) {
-            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request: \"method\" must be a string", null);
+            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request", "\"method\" must be a string");
         }
         if (params != null && !params.isContainerNode()) {
-            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request: \"params\" must be an array or an object", null);
+            return error(replyId, JsonRpcException.INVALID_REQUEST, "Invalid Request", "\"params\" must be an array or an object");
         }
         Route<?> route = routes.get(method.textValue());
         if (route == null) {

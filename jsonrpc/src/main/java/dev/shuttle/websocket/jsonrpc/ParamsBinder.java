@@ -38,7 +38,7 @@ final class ParamsBinder {
     /** Positional params of a record: the n-th value goes to the n-th component. */
     private static ObjectNode byPosition(ObjectMapper mapper, JsonNode array, RecordComponent[] components) {
         if (array.size() > components.length) {
-            throw JsonRpcException.invalidParams("Invalid params: at most " + components.length + " positional params");
+            throw new JsonRpcException(JsonRpcException.INVALID_PARAMS, "Invalid params", "at most " + components.length + " positional params");
         }
         ObjectNode named = mapper.createObjectNode();
         for (int i = 0; i < array.size(); i++) {
