@@ -25,7 +25,10 @@ record Command(String example, String host, int port, boolean help, String trans
               --port N   port, 0 for any free one (default 8080)
               --transport T  the server under the WebSocket: builtin (default), jetty (Jetty 12 core),
                          servlet (the servlet filter on Jetty 12 ee10),
-                         undertow (Undertow core), tomcat (the servlet filter on Tomcat 11)""";
+                         undertow (Undertow core), tomcat (the servlet filter on Tomcat 11)
+            more commands, each with its own --help:
+              hub [--host H] [--port N]  JSON-RPC 2.0 at /ws (broadcast, self.reply) as nbio-websocket,
+                         configured by WS_PORT, WS_AUTH_ENABLED, WS_BEARER_TOKENS, WS_RATE_LIMIT_ENABLED, WS_PUBSUB_*""";
 
     static final String DEFAULT_HOST = "localhost";
     static final int DEFAULT_PORT = 8080;

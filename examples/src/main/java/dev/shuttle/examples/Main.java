@@ -40,6 +40,9 @@ public final class Main {
         if (args.length > 0 && args[0].equals("broadcaster")) {
             return dev.shuttle.examples.broadcaster.BroadcasterCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args.length > 0 && args[0].equals("hub")) {
+            return dev.shuttle.examples.hub.HubCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), out, err);
+        }
         Command command;
         try {
             command = Command.parse(args);
