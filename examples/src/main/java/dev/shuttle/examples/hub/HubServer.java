@@ -15,6 +15,7 @@ import dev.shuttle.websocket.hub.Hub;
 import dev.shuttle.websocket.jsonrpc.JsonRpcRouter;
 import dev.shuttle.websocket.limit.AddressLimits;
 import dev.shuttle.websocket.limit.RateLimit;
+import dev.shuttle.websocket.metrics.ShuttleMetrics;
 import dev.shuttle.websocket.standalone.HttpHandler;
 import dev.shuttle.websocket.standalone.Listener;
 import dev.shuttle.websocket.standalone.ListenerOptions;
@@ -22,11 +23,10 @@ import dev.shuttle.websocket.standalone.ListenerOptions;
 /**
  * nbio-websocket's hub server on Shuttle: JSON-RPC 2.0 at {@code /ws} with the built-in
  * {@code broadcast} and {@code self.reply}, bearer-token authentication and rate limits when
- * enabled. Every other path is 404 for now.
- * <p>Seams for the pieces still to come: {@link #upgradeHook()} builds the whole upgrade chain,
- * {@link #webSocketHandler()} the handler chain, {@link #httpHandler()} the answers to plain
- * HTTP requests (where {@code /health} and {@code /metrics} go; {@link #shuttingDown()} is the
- * readiness), and {@link #hub()} is where a pub/sub bridge attaches.
+ * enabled, {@code /health} and {@code /metrics} ({@link ShuttleMetrics}); every other path is 404.
+ * <p>{@link #upgradeHook()} builds the whole upgrade chain, {@link #webSocketHandler()} the
+ * handler chain, {@link #httpHandler()} the answers to plain HTTP requests, and {@link #hub()}
+ * is where a pub/sub bridge attaches.
  */
 public final class HubServer implements AutoCloseable {
     /** The path of the JSON-RPC endpoint: {@value}. */
@@ -42,6 +42,7 @@ public final class HubServer implements AutoCloseable {
     private final BearerAuth auth;
     private final AddressLimits addressLimits;
     private final RateLimit rateLimit;
+    private final ShuttleMetrics metrics;
     private final WebSocketServer server;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private volatile Listener listener;
@@ -50,6 +51,7 @@ public final class HubServer implements AutoCloseable {
         this.settings = settings;
         this.hub = Hub.builder().maxRooms(1).build();
         this.router = JsonRpcRouter.builder().hub(hub).build().builtins(ROOM);
+        this.metrics = new ShuttleMetrics().register(hub);
         this.auth = settings.authEnabled()
                 ? BearerAuth.builder().tokens(settings.bearerTokens()).subprotocolCarrier().build()
                 : null;
@@ -61,13 +63,17 @@ public final class HubServer implements AutoCloseable {
             rateLimit = RateLimit.builder()
                     .messagesPerSecond(settings.messagesPerSecond())
                     .burst(settings.messageBurst())
-                    .onExceeded(router.rateLimitExceeded())
+                    .onExceeded((connection, isBinary, data) -> {
+                        metrics.recordDrop("rate_limit");
+                        router.rateLimitExceeded().onExceeded(connection, isBinary, data);
+                    })
                     .build();
         } else {
             addressLimits = null;
             rateLimit = null;
         }
         this.server = WebSocketServer.builder()
+                .metrics(metrics)
                 .subprotocols(SUBPROTOCOL)
                 .upgradeHook(upgradeHook())
                 .handler(webSocketHandler())
@@ -140,13 +146,13 @@ public final class HubServer implements AutoCloseable {
     }
 
     /**
-     * Plain HTTP requests (not upgrades) on any path: 404 for now; {@code /health} and
-     * {@code /metrics} are added here.
+     * Plain HTTP requests (not upgrades): {@code /health} (readiness false from the start of a
+     * shutdown), {@code /metrics} (Prometheus text), 404 for everything else.
      *
      * @return the handler
      */
     HttpHandler httpHandler() {
-        return request -> null;
+        return metrics.httpHandler();
     }
 
     private static UpgradeHook then(UpgradeHook first, UpgradeHook next) {
@@ -176,6 +182,11 @@ public final class HubServer implements AutoCloseable {
         return router;
     }
 
+    /** {@return the figures behind {@code /metrics} and {@code /health}} */
+    public ShuttleMetrics metrics() {
+        return metrics;
+    }
+
     /** {@return the WebSocket server} */
     public WebSocketServer server() {
         return server;
@@ -195,6 +206,7 @@ public final class HubServer implements AutoCloseable {
         if (!shuttingDown.compareAndSet(false, true)) {
             return;
         }
+        metrics.markNotReady(); // before the first 1001: a balancer stops sending clients here
         server.closeAll(CloseCode.GOING_AWAY, "server shutting down", settings.shutdownGrace());
         Listener l = listener;
         if (l != null) {

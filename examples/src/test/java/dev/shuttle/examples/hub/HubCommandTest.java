@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.testing.PrometheusText;
 
 /** The hub command started in-process on port 0, with the JDK's client as the peer. */
 @Timeout(60)
@@ -69,6 +70,48 @@ class HubCommandTest {
             assertEquals(JSON.readTree("{\"jsonrpc\":\"2.0\",\"result\":{\"delivered\":2},\"id\":1}"), JSON.readTree(b.next()));
             assertNull(a.pending()); // a never saw b's reply, nor b a's self.reply
         }
+    }
+
+    /** The README's walkthrough on one instance: a token, broadcast, self.reply, then /health and /metrics. */
+    @Test
+    void walkthroughThenHealthAndMetrics() throws Exception {
+        start(Map.of("WS_AUTH_ENABLED", "true", "WS_BEARER_TOKENS", "token-1", "WS_RATE_LIMIT_ENABLED", "true"));
+        assertEquals(401, JdkClient.refusalStatus(ws("/ws")));
+        try (JdkClient c = new JdkClient(ws("/ws"), "Authorization", "Bearer token-1")) {
+            c.send("{\"jsonrpc\": \"2.0\", \"method\": \"broadcast\", \"params\": { \"text\": \"Message to everyone!\" }, \"id\": 1}");
+            assertEquals("broadcast", JSON.readTree(c.next()).path("method").asText());
+            assertEquals(1, JSON.readTree(c.next()).path("result").path("delivered").asInt());
+            assertEquals("{\"jsonrpc\":\"2.0\",\"result\":{\"text\":\"Reply only to me!\"},\"id\":2}",
+                    c.call("{\"jsonrpc\": \"2.0\", \"method\": \"self.reply\", \"params\": { \"text\": \"Reply only to me!\" }, \"id\": 2}"));
+            HttpResponse<String> health = get("/health");
+            assertEquals(200, health.statusCode());
+            assertEquals("{\"status\":\"UP\",\"live\":true,\"ready\":true,\"connections\":1}", health.body());
+        }
+        long deadline = System.nanoTime() + JdkClient.WAIT.toNanos();
+        while (server.metrics().openConnections() > 0) { // the client aborts its socket on close()
+            assertTrue(System.nanoTime() < deadline, "the client's end was not seen");
+            Thread.sleep(10);
+        }
+        HttpResponse<String> r = get("/metrics");
+        assertEquals(200, r.statusCode());
+        PrometheusText p = PrometheusText.parse(r.body());
+        assertEquals(1, p.value("shuttle_handshakes_total", "outcome", "accepted", "status", "101"));
+        assertEquals(1, p.value("shuttle_handshakes_total", "outcome", "refused", "status", "401"));
+        assertEquals(2, p.value("shuttle_messages_received_total", "type", "text"));
+        assertEquals(3, p.value("shuttle_messages_sent_total", "type", "text"), "the broadcast, its result, the self.reply");
+        assertEquals(1, p.value("shuttle_connections_closed_total", "code", "1006"));
+        assertEquals(0, p.value("shuttle_connections_open"));
+        assertEquals(0, p.value("shuttle_hub_members", "hub", "default"));
+        assertEquals(1, p.value("shuttle_ready"));
+        assertFalse(r.body().contains("token-1"));
+        server.close();
+        assertFalse(server.metrics().health().ready(), "readiness false once the shutdown began");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
