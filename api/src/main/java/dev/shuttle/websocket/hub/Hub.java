@@ -72,6 +72,8 @@ public final class Hub {
     private final long replayWriteNanos;
     /** The connection attribute under which {@link #upgradeHook} and {@link #relay()} keep the room key. */
     private final String keyAttribute = "shuttle.hub." + HUBS.incrementAndGet() + ".room";
+    /** Where {@link #upgradeHook} keeps the client's {@code since} text (a connection keeps only the headers a hook read). */
+    private final String sinceAttribute = keyAttribute + ".since";
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     /** Rooms that exist or are being created: what {@link Builder#maxRooms} limits. */
@@ -139,6 +141,12 @@ public final class Hub {
                 throw new UpgradeRejectedException(503, "room full (at most " + maxMembersPerRoom + " members)");
             }
             attributes.put(keyAttribute, key);
+            if (history != null) {
+                String since = sinceText(request);
+                if (since != null) {
+                    attributes.put(sinceAttribute, since);
+                }
+            }
         };
     }
 
@@ -576,11 +584,16 @@ public final class Hub {
      * @throws IllegalArgumentException when the value is not {@code EPOCH:OFFSET}
      */
     public static Position since(HandshakeRequest request) {
+        String text = sinceText(request);
+        return text == null ? null : Position.parse(text);
+    }
+
+    private static String sinceText(HandshakeRequest request) {
         String text = request.queryParameter(SINCE_PARAMETER);
         if (text == null) {
             text = request.header(SINCE_HEADER);
         }
-        return text == null ? null : Position.parse(text.trim());
+        return text == null ? null : text.trim();
     }
 
     /**
@@ -714,7 +727,8 @@ public final class Hub {
     private void joinFromRequest(String key, WebSocket c) {
         Position since;
         try {
-            since = since(c.request());
+            String text = c.attribute(sinceAttribute);
+            since = text != null ? Position.parse(text) : since(c.request());
         } catch (IllegalArgumentException e) {
             recover(key, c, null, new HistoryRead.Gap(HistoryRead.Reason.MALFORMED, null, history.head(key)));
             return;
