@@ -720,7 +720,7 @@ public final class Hub {
         if (since == null || history == null) {
             return join(key, connection);
         }
-        return recover(key, connection, since, null);
+        return recover(key, connection, since);
     }
 
     /** What relay() does on open: the position from the request, a malformed one a failure. */
@@ -730,24 +730,21 @@ public final class Hub {
             String text = c.attribute(sinceAttribute);
             since = text != null ? Position.parse(text) : since(c.request());
         } catch (IllegalArgumentException e) {
-            recover(key, c, null, new HistoryRead.Gap(HistoryRead.Reason.MALFORMED, null, history.head(key)));
+            recover(key, c, null);
             return;
         }
         join(key, c, since);
     }
 
-    private Room recover(String key, WebSocket connection, Position since, HistoryRead.Gap failed) {
+    /** since null: the peer's text was malformed. */
+    private Room recover(String key, WebSocket connection, Position since) {
         Recovery r = new Recovery(connection, recoveryBuffer);
         Room room = join(key, connection, r);
         if (!room.contains(connection) || Recovery.find(room.recovering, connection) != r) {
             return room; // it was a member already, or it ended at once
         }
         try {
-            if (failed != null) {
-                fail(room, r, failed);
-            } else {
-                replay(key, room, r, since);
-            }
+            replay(key, room, r, since);
         } finally {
             r.lock.lock();
             try {
@@ -763,93 +760,119 @@ public final class Hub {
         return room;
     }
 
-    private void fail(Room room, Recovery r, HistoryRead.Gap gap) {
-        recoveryListener.onRecoveryFailed(room, r.member, gap);
-        r.lock.lock();
-        try {
-            if (r.overflowed) {
-                r.member.close(CloseCode.TRY_AGAIN_LATER, "too many messages during recovery");
-                return;
-            }
-            flushBuffered(room, r, null);
-        } finally {
-            r.lock.unlock();
-        }
-    }
-
+    /**
+     * The recovering member's stream, on the joining thread: the history after {@code since}
+     * (or, after a failure notice, after the position the notice names), then what live
+     * deliveries kept for it, all written with the replay's waiting write, so its queue never
+     * goes over the limit; it goes live once, under its lock, nothing is left kept for it.
+     */
     private void replay(String key, Room room, Recovery r, Position since) {
         Position cursor = since;
+        boolean failed = false;
+        if (since == null) {
+            cursor = failNotice(room, r, new HistoryRead.Gap(HistoryRead.Reason.MALFORMED, null, history.head(key)));
+            failed = true;
+        }
         long replayed = 0;
         int rereads = 0;
+        reading:
         while (true) {
             HistoryRead read = history.read(key, cursor, REPLAY_BATCH);
-            if (read instanceof HistoryRead.Gap gap) {
-                if (replayed == 0) {
-                    fail(room, r, gap);
-                } else {
-                    r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery fell behind the history");
-                }
-                return;
-            }
-            List<HistoryEntry> entries = ((HistoryRead.Entries) read).entries();
+            HistoryRead.Gap gap = read instanceof HistoryRead.Gap g ? g : null;
+            List<HistoryEntry> entries = gap == null ? ((HistoryRead.Entries) read).entries() : List.of();
             for (HistoryEntry e : entries) {
-                Position p = e.position();
-                if (!p.epoch().equals(cursor.epoch()) || p.offset() > cursor.offset() + 1) {
-                    // A store that skipped: treat it as a gap rather than hide one.
-                    if (replayed == 0) {
-                        fail(room, r, new HistoryRead.Gap(HistoryRead.Reason.TOO_OLD, since, null));
-                    } else {
-                        r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery fell behind the history");
-                    }
-                    return;
+                if (!continues(e.position(), cursor)) {
+                    gap = new HistoryRead.Gap(HistoryRead.Reason.TOO_OLD, since, null); // a store that skipped
+                    break;
                 }
-                if (p.offset() <= cursor.offset()) {
+                if (e.position().offset() <= cursor.offset()) {
                     continue;
                 }
                 if (!replayOne(r.member, e.message())) {
                     return;
                 }
                 replayed++;
-                cursor = p;
+                cursor = e.position();
+            }
+            if (gap != null) {
+                if (replayed > 0 || failed) {
+                    r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery fell behind the history");
+                    return;
+                }
+                cursor = failNotice(room, r, gap);
+                failed = true;
+                continue;
             }
             if (entries.size() >= REPLAY_BATCH) {
                 continue; // more to read
             }
-            r.lock.lock();
-            try {
-                if (r.overflowed) {
-                    r.overflowed = false; // what was thrown away is in the history: read on
-                } else if (!r.buffer.isEmpty() && !continues(r.buffer.peekFirst().position(), cursor)) {
-                    // A hole between what the read saw and the first live message: read on.
-                } else {
-                    flushBuffered(room, r, cursor);
-                    recoveryListener.onRecovered(room, r.member, since, replayed);
-                    return;
+            // Caught up with what the store had: now what live deliveries kept meanwhile.
+            while (true) {
+                List<Recovery.Buffered> taken;
+                r.lock.lock();
+                try {
+                    if (r.overflowed) {
+                        r.overflowed = false; // what was thrown away is in the history
+                        taken = null;
+                    } else {
+                        while (!r.buffer.isEmpty() && sameEpoch(r.buffer.peekFirst().position(), cursor)
+                                && r.buffer.peekFirst().position().offset() <= cursor.offset()) {
+                            r.buffer.removeFirst(); // the read saw it already
+                        }
+                        if (r.buffer.isEmpty()) {
+                            r.live = true;
+                            break;
+                        }
+                        taken = continues(r.buffer.peekFirst().position(), cursor) ? List.copyOf(r.buffer) : null;
+                        r.buffer.clear();
+                    }
+                } finally {
+                    r.lock.unlock();
                 }
-            } finally {
-                r.lock.unlock();
+                if (taken == null) {
+                    // Thrown away, or a hole between what the store had and what was kept: read again.
+                    if (++rereads > MAX_REREADS) {
+                        r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery could not catch up");
+                        return;
+                    }
+                    continue reading;
+                }
+                for (Recovery.Buffered b : taken) {
+                    if (b.position().offset() != cursor.offset() + 1 || !sameEpoch(b.position(), cursor)) {
+                        continue reading; // a hole inside what was kept: the history has it
+                    }
+                    if (!replayOne(r.member, b.message())) {
+                        return;
+                    }
+                    cursor = b.position();
+                }
             }
-            if (++rereads > MAX_REREADS) {
-                r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery could not catch up");
-                return;
+            if (!failed) {
+                recoveryListener.onRecovered(room, r.member, since, replayed);
             }
+            return;
         }
     }
 
-    /** Whether a live message at {@code first} follows the replay's {@code cursor} without a hole. */
-    private static boolean continues(Position first, Position cursor) {
-        return first.epoch().equals(cursor.epoch()) && first.offset() <= cursor.offset() + 1;
+    /**
+     * Tells the application, before anything else reaches the member; returns where its stream
+     * goes on: after the gap's current position, else after the room's head now (both taken after
+     * the member began to be kept for, so nothing after them is missed).
+     */
+    private Position failNotice(Room room, Recovery r, HistoryRead.Gap gap) {
+        Position from = gap.current() != null ? gap.current() : history.head(room.key());
+        HistoryRead.Gap told = gap.current() != null ? gap : new HistoryRead.Gap(gap.reason(), gap.since(), from);
+        recoveryListener.onRecoveryFailed(room, r.member, told);
+        return from;
     }
 
-    /** Under r.lock: writes the kept live messages after {@code cursor} (all when null) and goes live. */
-    private void flushBuffered(Room room, Recovery r, Position cursor) {
-        for (Recovery.Buffered b : r.buffer) {
-            if (cursor == null || b.position().offset() > cursor.offset()) {
-                deliver(room, r.member, b.message(), b.sender());
-            }
-        }
-        r.buffer.clear();
-        r.live = true;
+    private static boolean sameEpoch(Position a, Position b) {
+        return a.epoch().equals(b.epoch());
+    }
+
+    /** Whether {@code next} may follow {@code cursor}: same epoch, no offset skipped. */
+    private static boolean continues(Position next, Position cursor) {
+        return sameEpoch(next, cursor) && next.offset() <= cursor.offset() + 1;
     }
 
     /** Writes one replayed message, waiting for room; false when the member is gone or too slow. */
