@@ -34,7 +34,9 @@ public sealed interface HistoryRead permits HistoryRead.Entries, HistoryRead.Gap
      * @param reason why
      * @param since the position asked for, or {@code null} when the peer's text was not a position
      * @param current the room's position now (its epoch and last offset; offset 0 when nothing
-     *        has been published in that epoch), or {@code null} when unknown
+     *        has been published in that epoch), or {@code null} when unknown. In the gap that
+     *        {@link RecoveryListener#onRecoveryFailed} gets it is never null and it is where the
+     *        member's stream goes on: the next message it receives has the offset after it
      */
     record Gap(Reason reason, Position since, Position current) implements HistoryRead {
         /**

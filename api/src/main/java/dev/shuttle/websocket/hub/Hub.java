@@ -49,6 +49,14 @@ import dev.shuttle.websocket.internal.session.Connection;
  * queue is above the {@linkplain Builder#memberQueueLimit limit} is the hub's
  * {@link SlowConsumerPolicy}.
  * <p>
+ * <b>History.</b> Off by default. With a {@linkplain Builder#history store} every message of a
+ * room gets a {@link Position} (epoch and offset), the message can carry it
+ * ({@link Builder#renderer}), and a client that comes back with its last position
+ * ({@code ?since=EPOCH:OFFSET} or the {@code Shuttle-Since} header, read by {@link #relay()})
+ * gets what it missed and then live messages, with no gap and no duplicate; see
+ * {@link #join(String, WebSocket, Position)}. In a cluster the store is a broker's stream and
+ * gives the positions for every instance ({@link HistoryStore}).
+ * <p>
  * A member that is not one of Shuttle's own connections (a test double) is written with
  * {@link WebSocket#write(PreparedMessage)} under its own overflow policy and must be taken out
  * with {@link #leave} by hand.
@@ -121,7 +129,8 @@ public final class Hub {
     /**
      * An upgrade hook that runs {@code next} (authentication, say) and then refuses with 503 an
      * upgrade that would create a room beyond {@link Builder#maxRooms} or join a full room,
-     * and remembers the room key for {@link #relay()}. Between this check and the join another
+     * and remembers the room key for {@link #relay()} (with a history, the client's
+     * {@code since} too: a connection keeps only the headers a hook read). Between this check and the join another
      * client may take the last place; {@link #relay()} then closes the connection with 1013.
      *
      * @param next a hook to run first, or {@code null}
@@ -152,7 +161,9 @@ public final class Hub {
 
     /**
      * A handler that relays: each connection joins the room of its key on open (1013 when a
-     * room limit refuses it), every message it sends is published to that room (to the others,
+     * room limit refuses it; with a history, recovering from the request's {@code since}, see
+     * {@link #join(String, WebSocket, Position)}; a {@code since} that is not a position is a
+     * {@link HistoryRead.Reason#MALFORMED} failure), every message it sends is published to that room (to the others,
      * and to itself when reflexive), and it leaves when it closes. Pings and pongs are answered
      * by the engine as usual.
      *
@@ -475,7 +486,8 @@ public final class Hub {
     /**
      * Delivers to this instance's members of the room other than {@code except}, under the
      * slow-consumer policy, without telling the publish listeners: what a bridge does with a
-     * message that came from another instance.
+     * message that came from another instance. For a hub without history; with one, a store
+     * delivers with {@link #deliverAt} (which knows the position).
      *
      * @param key the room's key
      * @param message the message
@@ -703,11 +715,17 @@ public final class Hub {
      * {@link Builder#replayWriteTimeout} per message; then the member is closed with 1008): a
      * recovering client is paced by its own reading, and it holds queue entries that refer to
      * the history's own messages, never copies. With {@link #relay()} that thread is the
-     * member's reader. Live messages that arrive meanwhile wait, at most
-     * {@link Builder#recoveryBuffer} of them; beyond that they are read again from the history.
-     * If the history loses messages the member has not been given yet (it reads more slowly than
-     * the room publishes for longer than the history keeps), the member is closed with 1013 so
-     * that it reconnects from where it is.
+     * member's reader. Live messages that arrive meanwhile are kept for it, at most
+     * {@link Builder#recoveryBuffer} of them (beyond that they are read again from the history),
+     * and written the same way after the replay; the member goes live once nothing is kept for
+     * it, and from then on the hub's slow-consumer policy applies as to any member. If the
+     * history loses messages the member has not been given yet (it reads more slowly than the
+     * room publishes for longer than the history keeps), the member is closed with 1013 so that
+     * it reconnects from where it is. After a failure notice the member's stream goes on after
+     * the gap's {@link HistoryRead.Gap#current() current} position.
+     * <p>
+     * The replay holds every message of the room after {@code since}, including those the
+     * member itself published from its previous connection.
      *
      * @param key the room's key
      * @param connection the connection
