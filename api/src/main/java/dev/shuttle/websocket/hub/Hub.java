@@ -461,7 +461,9 @@ public final class Hub {
      * <p>
      * With a {@linkplain Builder#history history} the message is a body handed to the store,
      * which gives it its position and delivers it (rendered, see {@link Builder#renderer}) with
-     * {@link #deliverAt}: then this returns 0, the delivery being the store's.
+     * {@link #deliverAt}: then this returns 0, the delivery being the store's. The publish
+     * listeners are told as without a history; a bridge whose store carries the messages to the
+     * other instances must not forward them a second time.
      *
      * @param key the room's key
      * @param message the message
@@ -584,7 +586,7 @@ public final class Hub {
     public static final String SINCE_HEADER = "Shuttle-Since";
     /** How many history entries a replay asks the store for at a time. */
     private static final int REPLAY_BATCH = 256;
-    /** How often a replay reads again to close a hole before giving up on the member (a store that lags). */
+    /** How often in a row a replay reads again without getting further before giving up on the member (a store that lags). */
     private static final int MAX_REREADS = 64;
 
     /**
@@ -792,7 +794,8 @@ public final class Hub {
             failed = true;
         }
         long replayed = 0;
-        int rereads = 0;
+        int rereads = 0; // in a row without progress
+        Position rereadAt = null;
         reading:
         while (true) {
             HistoryRead read = history.read(key, cursor, REPLAY_BATCH);
@@ -849,7 +852,9 @@ public final class Hub {
                 }
                 if (taken == null) {
                     // Thrown away, or a hole between what the store had and what was kept: read again.
-                    if (++rereads > MAX_REREADS) {
+                    rereads = cursor.equals(rereadAt) ? rereads + 1 : 0;
+                    rereadAt = cursor;
+                    if (rereads > MAX_REREADS) {
                         r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery could not catch up");
                         return;
                     }
