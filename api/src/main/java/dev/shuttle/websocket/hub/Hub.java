@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -417,8 +418,8 @@ public final class Hub {
             if (!room.remove(connection)) {
                 return;
             }
-            if (room.recovering.length > 0) {
-                room.removeRecovering(connection);
+            if (!room.recovering.isEmpty()) {
+                room.removeRecovering(connection, null);
             }
             for (HubListener l : listeners) {
                 l.onLeave(room, connection, code);
@@ -675,13 +676,13 @@ public final class Hub {
         room.bytes.add(message.payload().length);
         WebSocket except = reflexive ? null : sender;
         WebSocket[] members = room.snapshot();
-        Recovery[] recovering = room.recovering; // read after the members: see addToRoom
+        Map<WebSocket, Recovery> recovering = room.recovering; // read after the members: see addToRoom
         int queued = 0;
         for (WebSocket member : members) {
             if (member == except) {
                 continue;
             }
-            Recovery r = recovering.length == 0 ? null : Recovery.find(recovering, member);
+            Recovery r = recovering.isEmpty() ? null : recovering.get(member);
             if (r == null) {
                 if (deliver(room, member, message, sender)) {
                     queued++;
@@ -760,7 +761,7 @@ public final class Hub {
     private Room recover(String key, WebSocket connection, Position since) {
         Recovery r = new Recovery(connection, recoveryBuffer);
         Room room = join(key, connection, r);
-        if (!room.contains(connection) || Recovery.find(room.recovering, connection) != r) {
+        if (!room.contains(connection) || room.recovering.get(connection) != r) {
             return room; // it was a member already, or it ended at once
         }
         try {
@@ -774,7 +775,7 @@ public final class Hub {
                 r.lock.unlock();
             }
             synchronized (room) {
-                room.removeRecovering(connection);
+                room.removeRecovering(connection, r);
             }
         }
         return room;

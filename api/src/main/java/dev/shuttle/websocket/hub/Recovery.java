@@ -15,8 +15,6 @@ import dev.shuttle.websocket.WebSocket;
  * {@link #overflowed}; those messages are in the history, and the replay reads them again.
  */
 final class Recovery {
-    static final Recovery[] NONE = new Recovery[0];
-
     final WebSocket member;
     final ReentrantLock lock = new ReentrantLock();
     private final int limit;
@@ -46,14 +44,5 @@ final class Recovery {
             return;
         }
         buffer.add(new Buffered(position, message, sender));
-    }
-
-    static Recovery find(Recovery[] recovering, WebSocket member) {
-        for (Recovery r : recovering) {
-            if (r.member == member) {
-                return r;
-            }
-        }
-        return null;
     }
 }

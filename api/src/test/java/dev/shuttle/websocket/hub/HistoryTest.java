@@ -381,7 +381,7 @@ class HistoryTest {
         Peer withSince = connect("/p?since=e:1");
         eventually(() -> hub.room("/p?since=e:1") != null, "without history the query stays part of the key, as wsbroad");
         hub.join("/p", hub.room("/p?since=e:1").members().get(0), new Position("e", 1));
-        assertEquals(0, hub.room("/p").recovering.length);
+        assertTrue(hub.room("/p").recovering.isEmpty());
         hub.publish("/p", PreparedMessage.text("live"));
         assertEquals("live", withSince.nextRaw(), "no replay, no notice");
         assertTrue(recoveries.isEmpty());
