@@ -1,7 +1,9 @@
 package dev.shuttle.websocket.hub;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.shuttle.websocket.WebSocket;
@@ -25,6 +27,12 @@ public final class Room {
     private boolean announced;
     private volatile boolean expired;
     private volatile Object attachment;
+    /**
+     * Members whose replay is running (see {@link Recovery}), by identity: a copy written under
+     * this room's monitor and never changed after, so a delivery looks a member up in O(1) even
+     * when a whole room reconnects at once.
+     */
+    volatile Map<WebSocket, Recovery> recovering = Map.of();
 
     final LongAdder messages = new LongAdder();
     final LongAdder deliveries = new LongAdder();
@@ -129,6 +137,27 @@ public final class Room {
             }
         }
         return false;
+    }
+
+    void addRecovering(Recovery r) {
+        Map<WebSocket, Recovery> next = new IdentityHashMap<>(recovering);
+        next.put(r.member, r);
+        recovering = next;
+    }
+
+    /** Takes the member's Recovery out; only if it is {@code which}, unless that is null. */
+    void removeRecovering(WebSocket member, Recovery which) {
+        Map<WebSocket, Recovery> now = recovering;
+        Recovery r = now.get(member);
+        if (r != null && (which == null || r == which)) {
+            if (now.size() == 1) {
+                recovering = Map.of();
+            } else {
+                Map<WebSocket, Recovery> next = new IdentityHashMap<>(now);
+                next.remove(member);
+                recovering = next;
+            }
+        }
     }
 
     void expire() {
