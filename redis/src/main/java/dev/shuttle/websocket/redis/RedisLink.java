@@ -103,10 +103,11 @@ final class RedisLink implements BrokerLink {
         StatefulRedisPubSubConnection<String, byte[]> s = subscriber;
         publisher = null;
         subscriber = null;
-        if (p != null) {
+        // A connection that the broker dropped is closed already; closing it again only logs a warning.
+        if (p != null && p.isOpen()) {
             p.closeAsync();
         }
-        if (s != null) {
+        if (s != null && s.isOpen()) {
             s.closeAsync();
         }
     }
