@@ -1,5 +1,6 @@
 package dev.shuttle.websocket.hub;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,8 +64,16 @@ public final class Hub {
     private final long memberQueueLimit;
     private final HubListener[] listeners;
     private final PublishListener[] publishListeners;
+    /** Null when the rooms keep no history (the default): then publishing is as it always was. */
+    private final HistoryStore history;
+    private final PositionRenderer renderer;
+    private final RecoveryListener recoveryListener;
+    private final int recoveryBuffer;
+    private final long replayWriteNanos;
     /** The connection attribute under which {@link #upgradeHook} and {@link #relay()} keep the room key. */
     private final String keyAttribute = "shuttle.hub." + HUBS.incrementAndGet() + ".room";
+    /** Where {@link #upgradeHook} keeps the client's {@code since} text (a connection keeps only the headers a hook read). */
+    private final String sinceAttribute = keyAttribute + ".since";
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     /** Rooms that exist or are being created: what {@link Builder#maxRooms} limits. */
@@ -80,6 +89,14 @@ public final class Hub {
         this.memberQueueLimit = b.memberQueueLimit;
         this.listeners = b.listeners.toArray(HubListener[]::new);
         this.publishListeners = b.publishListeners.toArray(PublishListener[]::new);
+        this.history = b.history;
+        this.renderer = b.renderer;
+        this.recoveryListener = b.recoveryListener;
+        this.recoveryBuffer = b.recoveryBuffer;
+        this.replayWriteNanos = b.replayWriteTimeout.toNanos();
+        if (b.history != null) {
+            b.history.attach(this);
+        }
     }
 
     /** {@return a builder with the defaults: DROP, 64 rooms, no member limit, not reflexive, key = path and query} */
@@ -124,6 +141,12 @@ public final class Hub {
                 throw new UpgradeRejectedException(503, "room full (at most " + maxMembersPerRoom + " members)");
             }
             attributes.put(keyAttribute, key);
+            if (history != null) {
+                String since = sinceText(request);
+                if (since != null) {
+                    attributes.put(sinceAttribute, since);
+                }
+            }
         };
     }
 
@@ -145,7 +168,11 @@ public final class Hub {
                     c.attribute(keyAttribute, key);
                 }
                 try {
-                    join(key, c);
+                    if (history == null) {
+                        join(key, c);
+                    } else {
+                        joinFromRequest(key, c);
+                    }
                 } catch (RoomLimitException e) {
                     c.close(CloseCode.TRY_AGAIN_LATER, e.getMessage());
                 }
@@ -190,6 +217,10 @@ public final class Hub {
      * @throws IllegalStateException when the connection has ended
      */
     public Room join(String key, WebSocket connection) {
+        return join(key, connection, (Recovery) null);
+    }
+
+    private Room join(String key, WebSocket connection, Recovery recovery) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(connection, "connection");
         while (true) {
@@ -207,7 +238,7 @@ public final class Hub {
                     m.listening = true;
                 }
                 try {
-                    Room room = addToRoom(key, connection);
+                    Room room = addToRoom(key, connection, recovery);
                     m.keys.add(key);
                     return room;
                 } finally {
@@ -307,7 +338,7 @@ public final class Hub {
         }
     }
 
-    private Room addToRoom(String key, WebSocket connection) {
+    private Room addToRoom(String key, WebSocket connection, Recovery recovery) {
         while (true) {
             Room room = rooms.get(key);
             if (room == null) {
@@ -341,6 +372,10 @@ public final class Hub {
                             "room full (at most " + maxMembersPerRoom + " members)");
                 }
                 List<WebSocket> others = List.of(room.snapshot());
+                if (recovery != null) {
+                    // Before the member itself: a delivery that sees the member sees its Recovery too.
+                    room.addRecovering(recovery);
+                }
                 room.add(connection);
                 for (HubListener l : listeners) {
                     l.onJoin(room, connection, others);
@@ -370,6 +405,9 @@ public final class Hub {
         synchronized (room) {
             if (!room.remove(connection)) {
                 return;
+            }
+            if (room.recovering.length > 0) {
+                room.removeRecovering(connection);
             }
             for (HubListener l : listeners) {
                 l.onLeave(room, connection, code);
@@ -409,12 +447,24 @@ public final class Hub {
      * the {@linkplain Builder#publishListener publish listeners}. With a BACKPRESSURE policy the
      * calling thread may wait for room in a member's queue.
      *
+     * <p>
+     * With a {@linkplain Builder#history history} the message is a body handed to the store,
+     * which gives it its position and delivers it (rendered, see {@link Builder#renderer}) with
+     * {@link #deliverAt}: then this returns 0, the delivery being the store's.
+     *
      * @param key the room's key
      * @param message the message
      * @param sender the publishing member, or {@code null}
-     * @return the members it was queued to
+     * @return the members it was queued to (0 with a history)
      */
     public int publish(String key, PreparedMessage message, WebSocket sender) {
+        if (history != null) {
+            history.append(key, message, sender);
+            for (PublishListener l : publishListeners) {
+                l.published(key, message, sender);
+            }
+            return 0;
+        }
         int n = deliverLocally(key, message, reflexive ? null : sender, sender);
         for (PublishListener l : publishListeners) {
             l.published(key, message, sender);
@@ -514,6 +564,307 @@ public final class Hub {
         return false;
     }
 
+    // ---------------------------------------------------------------- history and recovery
+
+    /** The query parameter that carries a reconnecting client's last position: {@code ?since=EPOCH:OFFSET}. */
+    public static final String SINCE_PARAMETER = "since";
+    /** The header that carries it when the client can set headers: {@code Shuttle-Since: EPOCH:OFFSET}. */
+    public static final String SINCE_HEADER = "Shuttle-Since";
+    /** How many history entries a replay asks the store for at a time. */
+    private static final int REPLAY_BATCH = 256;
+    /** How often a replay reads again to close a hole before giving up on the member (a store that lags). */
+    private static final int MAX_REREADS = 64;
+
+    /**
+     * The position a reconnecting client sent: the {@value #SINCE_PARAMETER} query parameter,
+     * else the {@value #SINCE_HEADER} header.
+     *
+     * @param request the upgrade request
+     * @return the position, or {@code null} when the request has neither
+     * @throws IllegalArgumentException when the value is not {@code EPOCH:OFFSET}
+     */
+    public static Position since(HandshakeRequest request) {
+        String text = sinceText(request);
+        return text == null ? null : Position.parse(text);
+    }
+
+    private static String sinceText(HandshakeRequest request) {
+        String text = request.queryParameter(SINCE_PARAMETER);
+        if (text == null) {
+            text = request.header(SINCE_HEADER);
+        }
+        return text == null ? null : text.trim();
+    }
+
+    /**
+     * The room key of a hub with history: {@link #pathAndQuery} without the
+     * {@value #SINCE_PARAMETER} parameter, so that a client reconnecting with its position joins
+     * the room it left.
+     *
+     * @param request the upgrade request
+     * @return the key
+     */
+    public static String pathAndQueryWithoutSince(HandshakeRequest request) {
+        String q = request.query();
+        if (q == null) {
+            return request.path();
+        }
+        StringBuilder kept = new StringBuilder(q.length());
+        for (String pair : q.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            if (!(eq < 0 ? pair : pair.substring(0, eq)).equals(SINCE_PARAMETER)) {
+                if (!kept.isEmpty()) {
+                    kept.append('&');
+                }
+                kept.append(pair);
+            }
+        }
+        return kept.isEmpty() ? request.path() : request.path() + "?" + kept;
+    }
+
+    /** {@return the history store, or {@code null} when the rooms keep none} */
+    public HistoryStore history() {
+        return history;
+    }
+
+    /**
+     * Renders a body at a position with the hub's {@link Builder#renderer}: what a
+     * {@link HistoryStore} calls before {@link #deliverAt} and for the entries it reads.
+     *
+     * @param key the room's key
+     * @param position the body's position
+     * @param body what was published
+     * @return the message to deliver and keep
+     */
+    public PreparedMessage render(String key, Position position, PreparedMessage body) {
+        return Objects.requireNonNull(renderer.render(key, position, body), "rendered message");
+    }
+
+    /**
+     * Delivers a sequenced message to this instance's members of the room (not to
+     * {@code sender} unless the hub is reflexive), under the slow-consumer policy: what a
+     * {@link HistoryStore} calls, per room one call at a time and in offset order. A member
+     * still replaying its history gets it after its replay, once.
+     *
+     * @param key the room's key
+     * @param position the message's position
+     * @param message the rendered message
+     * @param sender the publishing member on this instance, or {@code null}
+     * @return the members it was queued (or kept for after their replay) to
+     */
+    public int deliverAt(String key, Position position, PreparedMessage message, WebSocket sender) {
+        Room room = rooms.get(key);
+        if (room == null) {
+            return 0;
+        }
+        room.messages.increment();
+        room.bytes.add(message.payload().length);
+        WebSocket except = reflexive ? null : sender;
+        WebSocket[] members = room.snapshot();
+        Recovery[] recovering = room.recovering; // read after the members: see addToRoom
+        int queued = 0;
+        for (WebSocket member : members) {
+            if (member == except) {
+                continue;
+            }
+            Recovery r = recovering.length == 0 ? null : Recovery.find(recovering, member);
+            if (r == null) {
+                if (deliver(room, member, message, sender)) {
+                    queued++;
+                }
+                continue;
+            }
+            r.lock.lock();
+            try {
+                if (!r.live) {
+                    r.keep(position, message, sender);
+                    queued++;
+                } else if (deliver(room, member, message, sender)) {
+                    queued++;
+                }
+            } finally {
+                r.lock.unlock();
+            }
+        }
+        room.deliveries.add(queued);
+        return queued;
+    }
+
+    /**
+     * Joins the room and, when the hub has a history and {@code since} is given, first queues
+     * the room's messages after {@code since}, then live ones: no gap and no duplicate at the
+     * switch, also while others publish. When the history cannot continue from {@code since}
+     * (another epoch, too old, beyond the last message) the {@link Builder#recoveryListener}'s
+     * {@link RecoveryListener#onRecoveryFailed} runs before any message is queued to the member,
+     * so what it writes comes first; then live messages follow.
+     * <p>
+     * The replay is written by the calling thread, waiting for room in the member's queue under
+     * the {@linkplain Builder#memberQueueLimit queue limit} (at most
+     * {@link Builder#replayWriteTimeout} per message; then the member is closed with 1008): a
+     * recovering client is paced by its own reading, and it holds queue entries that refer to
+     * the history's own messages, never copies. With {@link #relay()} that thread is the
+     * member's reader. Live messages that arrive meanwhile wait, at most
+     * {@link Builder#recoveryBuffer} of them; beyond that they are read again from the history.
+     * If the history loses messages the member has not been given yet (it reads more slowly than
+     * the room publishes for longer than the history keeps), the member is closed with 1013 so
+     * that it reconnects from where it is.
+     *
+     * @param key the room's key
+     * @param connection the connection
+     * @param since its last position, or {@code null} for a plain {@link #join(String, WebSocket)}
+     * @return the room
+     * @throws RoomLimitException when a room limit refuses the join
+     * @throws IllegalStateException when the connection has ended
+     */
+    public Room join(String key, WebSocket connection, Position since) {
+        if (since == null || history == null) {
+            return join(key, connection);
+        }
+        return recover(key, connection, since, null);
+    }
+
+    /** What relay() does on open: the position from the request, a malformed one a failure. */
+    private void joinFromRequest(String key, WebSocket c) {
+        Position since;
+        try {
+            String text = c.attribute(sinceAttribute);
+            since = text != null ? Position.parse(text) : since(c.request());
+        } catch (IllegalArgumentException e) {
+            recover(key, c, null, new HistoryRead.Gap(HistoryRead.Reason.MALFORMED, null, history.head(key)));
+            return;
+        }
+        join(key, c, since);
+    }
+
+    private Room recover(String key, WebSocket connection, Position since, HistoryRead.Gap failed) {
+        Recovery r = new Recovery(connection, recoveryBuffer);
+        Room room = join(key, connection, r);
+        if (!room.contains(connection) || Recovery.find(room.recovering, connection) != r) {
+            return room; // it was a member already, or it ended at once
+        }
+        try {
+            if (failed != null) {
+                fail(room, r, failed);
+            } else {
+                replay(key, room, r, since);
+            }
+        } finally {
+            r.lock.lock();
+            try {
+                r.live = true; // whatever happened, no delivery keeps waiting for this member
+                r.buffer.clear();
+            } finally {
+                r.lock.unlock();
+            }
+            synchronized (room) {
+                room.removeRecovering(connection);
+            }
+        }
+        return room;
+    }
+
+    private void fail(Room room, Recovery r, HistoryRead.Gap gap) {
+        recoveryListener.onRecoveryFailed(room, r.member, gap);
+        r.lock.lock();
+        try {
+            if (r.overflowed) {
+                r.member.close(CloseCode.TRY_AGAIN_LATER, "too many messages during recovery");
+                return;
+            }
+            flushBuffered(room, r, null);
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
+    private void replay(String key, Room room, Recovery r, Position since) {
+        Position cursor = since;
+        long replayed = 0;
+        int rereads = 0;
+        while (true) {
+            HistoryRead read = history.read(key, cursor, REPLAY_BATCH);
+            if (read instanceof HistoryRead.Gap gap) {
+                if (replayed == 0) {
+                    fail(room, r, gap);
+                } else {
+                    r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery fell behind the history");
+                }
+                return;
+            }
+            List<HistoryEntry> entries = ((HistoryRead.Entries) read).entries();
+            for (HistoryEntry e : entries) {
+                Position p = e.position();
+                if (!p.epoch().equals(cursor.epoch()) || p.offset() > cursor.offset() + 1) {
+                    // A store that skipped: treat it as a gap rather than hide one.
+                    if (replayed == 0) {
+                        fail(room, r, new HistoryRead.Gap(HistoryRead.Reason.TOO_OLD, since, null));
+                    } else {
+                        r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery fell behind the history");
+                    }
+                    return;
+                }
+                if (p.offset() <= cursor.offset()) {
+                    continue;
+                }
+                if (!replayOne(r.member, e.message())) {
+                    return;
+                }
+                replayed++;
+                cursor = p;
+            }
+            if (entries.size() >= REPLAY_BATCH) {
+                continue; // more to read
+            }
+            r.lock.lock();
+            try {
+                if (r.overflowed) {
+                    r.overflowed = false; // what was thrown away is in the history: read on
+                } else if (!r.buffer.isEmpty() && !continues(r.buffer.peekFirst().position(), cursor)) {
+                    // A hole between what the read saw and the first live message: read on.
+                } else {
+                    flushBuffered(room, r, cursor);
+                    recoveryListener.onRecovered(room, r.member, since, replayed);
+                    return;
+                }
+            } finally {
+                r.lock.unlock();
+            }
+            if (++rereads > MAX_REREADS) {
+                r.member.close(CloseCode.TRY_AGAIN_LATER, "recovery could not catch up");
+                return;
+            }
+        }
+    }
+
+    /** Whether a live message at {@code first} follows the replay's {@code cursor} without a hole. */
+    private static boolean continues(Position first, Position cursor) {
+        return first.epoch().equals(cursor.epoch()) && first.offset() <= cursor.offset() + 1;
+    }
+
+    /** Under r.lock: writes the kept live messages after {@code cursor} (all when null) and goes live. */
+    private void flushBuffered(Room room, Recovery r, Position cursor) {
+        for (Recovery.Buffered b : r.buffer) {
+            if (cursor == null || b.position().offset() > cursor.offset()) {
+                deliver(room, r.member, b.message(), b.sender());
+            }
+        }
+        r.buffer.clear();
+        r.live = true;
+    }
+
+    /** Writes one replayed message, waiting for room; false when the member is gone or too slow. */
+    private boolean replayOne(WebSocket member, PreparedMessage message) {
+        if (!(member instanceof Connection c)) {
+            return member.write(message) == SendResult.QUEUED;
+        }
+        long limit = memberQueueLimit > 0 ? memberQueueLimit : c.options().maxQueuedBytes();
+        SendResult result = c.write(message, OverflowPolicy.BLOCK, limit, replayWriteNanos);
+        if (result == SendResult.TIMED_OUT) {
+            c.close(CloseCode.POLICY_VIOLATION, "too slow to recover");
+        }
+        return result == SendResult.QUEUED;
+    }
+
     // ---------------------------------------------------------------- reading
 
     /**
@@ -567,6 +918,13 @@ public final class Hub {
         private long memberQueueLimit;
         private final List<HubListener> listeners = new ArrayList<>();
         private final List<PublishListener> publishListeners = new CopyOnWriteArrayList<>();
+        private HistoryStore history;
+        private PositionRenderer renderer = PositionRenderer.UNCHANGED;
+        private RecoveryListener recoveryListener = new RecoveryListener() {
+        };
+        private int recoveryBuffer = 1024;
+        private Duration replayWriteTimeout = Duration.ofSeconds(30);
+        private boolean customRoomKey;
 
         private Builder() {
         }
@@ -626,6 +984,7 @@ public final class Hub {
          */
         public Builder roomKey(Function<HandshakeRequest, String> roomKey) {
             this.roomKey = Objects.requireNonNull(roomKey, "roomKey");
+            this.customRoomKey = true;
             return this;
         }
 
@@ -667,8 +1026,77 @@ public final class Hub {
             return this;
         }
 
+        /**
+         * Gives every room a history: positions, and recovery of a reconnecting client (see
+         * {@link Hub#join(String, WebSocket, Position)}); default none. The store sequences and
+         * delivers what is published (see {@link HistoryStore}); it is attached to the hub when
+         * it is built. Unless {@link #roomKey} was set, the room key becomes
+         * {@link Hub#pathAndQueryWithoutSince}.
+         *
+         * @param store e.g. {@link HistoryStore#inMemory}, or a broker's
+         * @return this builder
+         */
+        public Builder history(HistoryStore store) {
+            this.history = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * How a published body becomes the message delivered at its position (e.g. with the
+         * position inside); default {@link PositionRenderer#UNCHANGED}. Used with a history only.
+         *
+         * @param renderer the renderer
+         * @return this builder
+         */
+        public Builder renderer(PositionRenderer renderer) {
+            this.renderer = Objects.requireNonNull(renderer, "renderer");
+            return this;
+        }
+
+        /**
+         * Told whether a member's recovery worked; its failure callback writes the notice the
+         * member gets first. Default: nothing is told, the member just gets live messages.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder recoveryListener(RecoveryListener listener) {
+            this.recoveryListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Live messages kept per recovering member while its replay is written; default 1024.
+         * Beyond it they are dropped from the buffer and read again from the history.
+         *
+         * @param messages at least 1
+         * @return this builder
+         */
+        public Builder recoveryBuffer(int messages) {
+            this.recoveryBuffer = atLeastOne(messages, "recoveryBuffer");
+            return this;
+        }
+
+        /**
+         * How long a replay waits for room in a recovering member's queue, per message, before
+         * the member is closed with 1008; default 30 seconds.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder replayWriteTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("replayWriteTimeout must be positive: " + timeout);
+            }
+            this.replayWriteTimeout = timeout;
+            return this;
+        }
+
         /** {@return the hub} */
         public Hub build() {
+            if (history != null && !customRoomKey) {
+                roomKey = Hub::pathAndQueryWithoutSince;
+            }
             return new Hub(this);
         }
 

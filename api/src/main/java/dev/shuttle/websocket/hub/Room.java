@@ -25,6 +25,8 @@ public final class Room {
     private boolean announced;
     private volatile boolean expired;
     private volatile Object attachment;
+    /** Members whose replay is running (see {@link Recovery}); written under this room's monitor. */
+    volatile Recovery[] recovering = Recovery.NONE;
 
     final LongAdder messages = new LongAdder();
     final LongAdder deliveries = new LongAdder();
@@ -129,6 +131,26 @@ public final class Room {
             }
         }
         return false;
+    }
+
+    void addRecovering(Recovery r) {
+        Recovery[] now = recovering;
+        Recovery[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = r;
+        recovering = next;
+    }
+
+    void removeRecovering(WebSocket member) {
+        Recovery[] now = recovering;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i].member == member) {
+                Recovery[] next = now.length == 1 ? Recovery.NONE : new Recovery[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                recovering = next;
+                return;
+            }
+        }
     }
 
     void expire() {
