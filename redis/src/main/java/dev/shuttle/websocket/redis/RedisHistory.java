@@ -51,7 +51,8 @@ import io.lettuce.core.codec.StringCodec;
  * <b>Keys per room</b> ({@code C} the channel, {@code R} the room key):
  * {@code C:R:epoch} (a random epoch, created with {@code SET NX}), {@code C:R:seq} (the last
  * offset) and {@code C:R:stream} (entries with the explicit ids {@code 0-OFFSET}, capped with
- * {@code MAXLEN maxCount}; fields {@code e} = the envelope, {@code t} = milliseconds). One Lua
+ * {@code MAXLEN maxCount}; fields {@code e} = the envelope, {@code t} = milliseconds,
+ * {@code x} = the epoch). One Lua
  * script does {@code INCR} and {@code XADD} atomically, so Redis is the one point that gives
  * positions, and every key gets {@code PEXPIRE} of the age limit (an idle room's history goes
  * away by itself). A Redis that lost its data (a restart without persistence, an eviction) has
@@ -71,13 +72,14 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     /** KEYS epoch, seq, stream; ARGV candidate epoch, maxlen, envelope, now ms, ttl ms. Returns {epoch, offset}. */
     private static final String APPEND = """
             local created = redis.call('SET', KEYS[1], ARGV[1], 'NX')
-            if created or redis.call('EXISTS', KEYS[2]) == 0 then
+            if created or redis.call('EXISTS', KEYS[2]) == 0 and redis.call('EXISTS', KEYS[3]) == 1 then
+              -- a new epoch, or a counter lost beside its stream: begin a fresh history
               redis.call('SET', KEYS[1], ARGV[1])
               redis.call('DEL', KEYS[2], KEYS[3])
             end
             local epoch = redis.call('GET', KEYS[1])
             local n = redis.call('INCR', KEYS[2])
-            redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[2], '0-' .. n, 'e', ARGV[3], 't', ARGV[4])
+            redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[2], '0-' .. n, 'e', ARGV[3], 't', ARGV[4], 'x', epoch)
             redis.call('PEXPIRE', KEYS[1], ARGV[5])
             redis.call('PEXPIRE', KEYS[2], ARGV[5])
             redis.call('PEXPIRE', KEYS[3], ARGV[5])
@@ -335,6 +337,10 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
                 liveGaps.increment(); // trimmed before we read it: those messages are lost for live members
             }
             f.last = offset;
+            String epoch = text(m.getBody().get("x"));
+            if (epoch != null && !epoch.equals(f.epoch)) {
+                f.epoch = epoch; // Redis began a new history under us
+            }
             deliver(key, new Position(f.epoch, offset), m.getBody().get("e"));
         }
     }

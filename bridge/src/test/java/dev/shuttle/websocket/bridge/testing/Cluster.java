@@ -17,7 +17,7 @@ import dev.shuttle.websocket.testing.JdkClient;
 
 /** N in-process Shuttle instances on 127.0.0.1:0, each with its own Hub, bridge and listener. */
 public final class Cluster implements AutoCloseable {
-    /** One instance. */
+    /** One instance; {@code bridge} is null when the hub's history store carries the messages. */
     public record Instance(Hub hub, HubBridge bridge, Listener listener) {
         /**
          * A URI of this instance.
@@ -43,7 +43,28 @@ public final class Cluster implements AutoCloseable {
     public Cluster(int n, IntFunction<HubBridge> bridges) throws Exception {
         for (int i = 0; i < n; i++) {
             HubBridge bridge = bridges.apply(i);
-            Hub hub = bridge.attach(Hub.builder().maxRooms(1024));
+            start(bridge.attach(Hub.builder().maxRooms(1024)), bridge);
+        }
+    }
+
+    /**
+     * Starts the instances with hubs made by the caller (with a shared history, say).
+     *
+     * @param hubs makes instance i's hub
+     * @param n how many
+     * @return the cluster
+     * @throws Exception when a listener does not start
+     */
+    public static Cluster ofHubs(IntFunction<Hub> hubs, int n) throws Exception {
+        Cluster c = new Cluster(0, i -> null);
+        for (int i = 0; i < n; i++) {
+            c.start(hubs.apply(i), null);
+        }
+        return c;
+    }
+
+    private void start(Hub hub, HubBridge bridge) throws Exception {
+        {
             Listener listener = WebSocketServer.builder()
                     .options(Options.builder().closeTimeout(Duration.ofSeconds(1)).build())
                     .upgradeHook(hub.upgradeHook(null))
@@ -52,6 +73,19 @@ public final class Cluster implements AutoCloseable {
                     .listen(ListenerOptions.builder().address(new InetSocketAddress("127.0.0.1", 0)).build());
             instances.add(new Instance(hub, bridge, listener));
         }
+    }
+
+    /**
+     * Connects a JDK client to any URI; it is closed with the cluster.
+     *
+     * @param uri the URI
+     * @return the client
+     * @throws Exception when the handshake fails
+     */
+    public JdkClient client(URI uri) throws Exception {
+        JdkClient c = JdkClient.connect(uri);
+        clients.add(c);
+        return c;
     }
 
     /**
@@ -89,7 +123,9 @@ public final class Cluster implements AutoCloseable {
             c.close();
         }
         for (Instance in : instances) {
-            in.bridge().close();
+            if (in.bridge() != null) {
+                in.bridge().close();
+            }
             in.listener().close();
         }
     }
