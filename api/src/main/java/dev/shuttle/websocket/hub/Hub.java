@@ -180,11 +180,7 @@ public final class Hub {
                     c.attribute(keyAttribute, key);
                 }
                 try {
-                    if (history == null) {
-                        join(key, c);
-                    } else {
-                        joinFromRequest(key, c);
-                    }
+                    joinFromRequest(key, c);
                 } catch (RoomLimitException e) {
                     c.close(CloseCode.TRY_AGAIN_LATER, e.getMessage());
                 }
@@ -744,17 +740,31 @@ public final class Hub {
         return recover(key, connection, since);
     }
 
-    /** What relay() does on open: the position from the request, a malformed one a failure. */
-    private void joinFromRequest(String key, WebSocket c) {
+    /**
+     * Joins as {@link #relay()} does on open: with a history, recovering from the position the
+     * upgrade carried ({@value #SINCE_PARAMETER} or {@value #SINCE_HEADER}, remembered by
+     * {@link #upgradeHook} or else read from the connection's request; one that is not a
+     * position is a {@link HistoryRead.Reason#MALFORMED} failure); without one, a plain
+     * {@link #join(String, WebSocket)}.
+     *
+     * @param key the room's key
+     * @param c the connection
+     * @return the room
+     * @throws RoomLimitException when a room limit refuses the join
+     * @throws IllegalStateException when the connection has ended
+     */
+    public Room joinFromRequest(String key, WebSocket c) {
+        if (history == null) {
+            return join(key, c);
+        }
         Position since;
         try {
             String text = c.attribute(sinceAttribute);
             since = text != null ? Position.parse(text) : since(c.request());
         } catch (IllegalArgumentException e) {
-            recover(key, c, null);
-            return;
+            return recover(key, c, null);
         }
-        join(key, c, since);
+        return join(key, c, since);
     }
 
     /** since null: the peer's text was malformed. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import dev.shuttle.websocket.auth.BearerAuth;
+import dev.shuttle.websocket.bridge.PubSubConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
  * its environment variables ({@code WS_PORT}, {@code WS_PUBSUB_*}, {@code WS_AUTH_ENABLED},
  * {@code WS_BEARER_TOKENS}, {@code WS_RATE_LIMIT_ENABLED}) or by flags, which win. Exit codes: 0
  * after a clean shutdown (SIGINT/SIGTERM) or {@code --help}, 1 when it cannot listen, 2 for a bad
- * command line or environment, or a setting that is not available yet.
+ * command line or environment.
  */
 @Command(name = "hub", sortOptions = false, usageHelpWidth = 100,
         customSynopsis = "java -jar shuttle-examples.jar hub [--host H] [--port N] [flags]",
@@ -30,14 +31,17 @@ public final class HubCommand {
     static final int EXIT_OK = 0;
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
-    static final String PUBSUB_NOT_WIRED = "pub/sub (WS_PUBSUB_ENABLED=true, --pubsub-enabled) is not available yet in this"
-            + " build: the Redis and NATS bridges are not wired into the hub command; unset it to run a single instance";
 
     @Option(names = "--host", paramLabel = "H", description = "address to bind (default localhost)")
     String host;
 
     @Option(names = "--port", paramLabel = "N", description = "port, 0 for any free one (default WS_PORT or 8080)")
     Integer port;
+
+    @Option(names = "--pubsub", paramLabel = "URL",
+            description = "nats://host:port, redis://host:port/db or local: turns pub/sub on with the adapter of the "
+            + "URL's scheme (over WS_PUBSUB_ENABLED, WS_PUBSUB_ADAPTER and the broker URLs)")
+    String pubSub;
 
     @Option(names = "--pubsub-enabled", arity = "0..1", paramLabel = "BOOL", description = "WS_PUBSUB_ENABLED")
     Boolean pubSubEnabled;
@@ -53,6 +57,16 @@ public final class HubCommand {
 
     @Option(names = "--pubsub-channel", paramLabel = "NAME", description = "WS_PUBSUB_CHANNEL (default websocket.broadcast)")
     String pubSubChannel;
+
+    @Option(names = "--history", paramLabel = "N",
+            description = "WS_HISTORY_SIZE: keep the last N broadcasts (default 0, none); each then carries its "
+            + "\"position\", and a client connecting to /ws?since=EPOCH:OFFSET gets what it missed first. With pub/sub "
+            + "the history is the broker's (Redis Streams, NATS JetStream), so recovery works on any instance")
+    Integer history;
+
+    @Option(names = "--history-max-age-seconds", paramLabel = "S",
+            description = "WS_HISTORY_MAX_AGE_SECONDS: how long a broadcast stays recoverable (default 600)")
+    Double historyMaxAgeSeconds;
 
     @Option(names = "--auth-enabled", arity = "0..1", paramLabel = "BOOL",
             description = "WS_AUTH_ENABLED: require a bearer token (Authorization header, or a `bearer.<token>` subprotocol)")
@@ -140,7 +154,7 @@ public final class HubCommand {
      * @param env the environment
      * @param args the flags
      * @return the settings
-     * @throws HubSettings.BadSettingException for a bad value or a setting not available yet
+     * @throws HubSettings.BadSettingException for a bad value
      */
     public static HubSettings parse(Map<String, String> env, String... args) throws HubSettings.BadSettingException {
         HubCommand command = new HubCommand();
@@ -155,15 +169,42 @@ public final class HubCommand {
     HubSettings settings(Map<String, String> env) throws HubSettings.BadSettingException {
         int thePort = port != null ? HubSettings.checkPort(port, "--port")
                 : orDefault(HubSettings.port(env, "WS_PORT"), HubSettings.DEFAULT_PORT);
-        boolean pubSub = pubSubEnabled != null ? pubSubEnabled : orDefault(HubSettings.bool(env, "WS_PUBSUB_ENABLED"), false);
+        boolean pubSubOn = pubSubEnabled != null ? pubSubEnabled : orDefault(HubSettings.bool(env, "WS_PUBSUB_ENABLED"), false);
         String adapter = first(pubSubAdapter, env.get("WS_PUBSUB_ADAPTER"), HubSettings.DEFAULT_ADAPTER).toLowerCase(Locale.ROOT);
         if (!HubSettings.ADAPTERS.contains(adapter)) {
             throw new HubSettings.BadSettingException("WS_PUBSUB_ADAPTER (--pubsub-adapter) must be one of "
                     + HubSettings.ADAPTERS + ": " + adapter);
         }
-        if (pubSub) {
-            throw new HubSettings.BadSettingException(PUBSUB_NOT_WIRED);
+        String redis = first(redisUrl, env.get("WS_REDIS_URL"), HubSettings.DEFAULT_REDIS_URL);
+        String nats = first(natsUrl, env.get("WS_NATS_URL"), HubSettings.DEFAULT_NATS_URL);
+        String channel = first(pubSubChannel, env.get("WS_PUBSUB_CHANNEL"), HubSettings.DEFAULT_CHANNEL);
+        if (pubSub != null) {
+            PubSubConfig config;
+            try {
+                config = PubSubConfig.fromOption(pubSub, channel);
+            } catch (IllegalArgumentException e) {
+                throw new HubSettings.BadSettingException("--pubsub: " + e.getMessage());
+            }
+            pubSubOn = config.enabled();
+            switch (config.adapter()) {
+                case LOCAL -> adapter = "local";
+                case REDIS -> {
+                    adapter = "redis";
+                    redis = config.url();
+                }
+                case NATS -> {
+                    adapter = "nats";
+                    nats = config.url();
+                }
+            }
         }
+        int historySize = history != null ? history : orDefault(HubSettings.integer(env, "WS_HISTORY_SIZE"), 0);
+        if (historySize < 0) {
+            throw new HubSettings.BadSettingException("--history (WS_HISTORY_SIZE) must not be negative: " + historySize);
+        }
+        Double maxAgeSeconds = historyMaxAgeSeconds != null ? historyMaxAgeSeconds : HubSettings.number(env, "WS_HISTORY_MAX_AGE_SECONDS");
+        Duration historyMaxAge = maxAgeSeconds == null ? HubSettings.DEFAULT_HISTORY_MAX_AGE
+                : Duration.ofMillis((long) (1000 * positive(maxAgeSeconds, 0, "--history-max-age-seconds")));
         boolean auth = authEnabled != null ? authEnabled : orDefault(HubSettings.bool(env, "WS_AUTH_ENABLED"), false);
         String tokenList = first(bearerTokens, env.get(BearerAuth.TOKENS_VARIABLE), null);
         List<String> tokens = tokenList == null ? List.of()
@@ -183,10 +224,8 @@ public final class HubCommand {
         return new HubSettings(
                 first(host, null, HubSettings.DEFAULT_HOST),
                 thePort,
-                pubSub, adapter,
-                first(redisUrl, env.get("WS_REDIS_URL"), HubSettings.DEFAULT_REDIS_URL),
-                first(natsUrl, env.get("WS_NATS_URL"), HubSettings.DEFAULT_NATS_URL),
-                first(pubSubChannel, env.get("WS_PUBSUB_CHANNEL"), HubSettings.DEFAULT_CHANNEL),
+                pubSubOn, adapter, redis, nats, channel,
+                historySize, historyMaxAge,
                 auth, tokens,
                 rateLimit,
                 positive(messagesPerSecond, HubSettings.DEFAULT_MESSAGES_PER_SECOND, "--rate-limit-messages"),

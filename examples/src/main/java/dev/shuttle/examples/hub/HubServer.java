@@ -3,15 +3,32 @@ package dev.shuttle.examples.hub;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.PreparedMessage;
+import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.UpgradeHook;
 import dev.shuttle.websocket.UpgradeRejectedException;
 import dev.shuttle.websocket.WebSocketHandler;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.auth.BearerAuth;
+import dev.shuttle.websocket.bridge.HubBridge;
+import dev.shuttle.websocket.bridge.PubSubConfig;
+import dev.shuttle.websocket.hub.HistoryRead;
+import dev.shuttle.websocket.hub.HistoryStore;
 import dev.shuttle.websocket.hub.Hub;
+import dev.shuttle.websocket.hub.Position;
+import dev.shuttle.websocket.hub.RecoveryListener;
+import dev.shuttle.websocket.hub.Room;
+import dev.shuttle.websocket.nats.NatsBridge;
+import dev.shuttle.websocket.redis.RedisBridge;
+import dev.shuttle.websocket.redis.RedisHistory;
 import dev.shuttle.websocket.jsonrpc.JsonRpcRouter;
 import dev.shuttle.websocket.limit.AddressLimits;
 import dev.shuttle.websocket.limit.RateLimit;
@@ -25,8 +42,11 @@ import dev.shuttle.websocket.standalone.ListenerOptions;
  * {@code broadcast} and {@code self.reply}, bearer-token authentication and rate limits when
  * enabled, {@code /health} and {@code /metrics} ({@link ShuttleMetrics}); every other path is 404.
  * <p>{@link #upgradeHook()} builds the whole upgrade chain, {@link #webSocketHandler()} the
- * handler chain, {@link #httpHandler()} the answers to plain HTTP requests, and {@link #hub()}
- * is where a pub/sub bridge attaches.
+ * handler chain, {@link #httpHandler()} the answers to plain HTTP requests. With pub/sub on,
+ * the hub is bridged to Redis or NATS ({@link RedisBridge}, {@link NatsBridge}); with
+ * {@code --history N} every broadcast carries its position and a client connecting with
+ * {@code ?since=EPOCH:OFFSET} first gets what it missed, from memory on one instance or from the
+ * broker's own store in a cluster ({@link RedisHistory}).
  */
 public final class HubServer implements AutoCloseable {
     /** The path of the JSON-RPC endpoint: {@value}. */
@@ -35,6 +55,8 @@ public final class HubServer implements AutoCloseable {
     public static final String ROOM = "broadcast";
     /** The subprotocol selected when offered (a browser's bearer token rides beside it): {@value}. */
     public static final String SUBPROTOCOL = "jsonrpc";
+    /** The notification a reconnecting client gets first when its {@code since} cannot be continued from: {@value}. */
+    public static final String RECOVERY_FAILED = "recovery.failed";
 
     private final HubSettings settings;
     private final Hub hub;
@@ -43,13 +65,37 @@ public final class HubServer implements AutoCloseable {
     private final AddressLimits addressLimits;
     private final RateLimit rateLimit;
     private final ShuttleMetrics metrics;
+    private final HubBridge bridge;
+    private final HistoryStore store;
     private final WebSocketServer server;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private volatile Listener listener;
 
     private HubServer(HubSettings settings) {
         this.settings = settings;
-        this.hub = Hub.builder().maxRooms(1).build();
+        Hub.Builder hubBuilder = Hub.builder().maxRooms(1).roomKey(request -> ROOM);
+        if (settings.history() > 0) {
+            hubBuilder.renderer(HubServer::withPosition).recoveryListener(new RecoveryListener() {
+                @Override
+                public void onRecoveryFailed(Room room, WebSocket member, HistoryRead.Gap gap) {
+                    member.write(PreparedMessage.text(recoveryFailed(gap)));
+                }
+            });
+        }
+        PubSubConfig pubSub = settings.pubSub();
+        if (settings.history() > 0) {
+            store = historyStore(settings, pubSub);
+            hubBuilder.history(store);
+            bridge = null; // a shared store carries the messages between instances itself
+        } else {
+            store = null;
+            bridge = switch (pubSub.adapter()) {
+                case LOCAL -> null;
+                case REDIS -> RedisBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
+                case NATS -> NatsBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
+            };
+        }
+        this.hub = bridge != null ? bridge.attach(hubBuilder) : hubBuilder.build();
         this.router = JsonRpcRouter.builder().hub(hub).build().builtins(ROOM);
         this.metrics = new ShuttleMetrics().register(hub);
         this.auth = settings.authEnabled()
@@ -81,37 +127,94 @@ public final class HubServer implements AutoCloseable {
     }
 
     /**
+     * The history of {@code --history N}: in memory for one instance; in the broker for a
+     * cluster, where the broker gives the positions, so that a client recovers on any instance.
+     */
+    private static HistoryStore historyStore(HubSettings settings, PubSubConfig pubSub) {
+        return switch (pubSub.adapter()) {
+            case LOCAL -> HistoryStore.inMemory(settings.history(), settings.historyMaxAge(), 1);
+            case REDIS -> RedisHistory.builder().url(pubSub.url()).channel(pubSub.channel())
+                    .maxCount(settings.history()).maxAge(settings.historyMaxAge()).build();
+            case NATS -> throw new IllegalArgumentException("JETSTREAM-PENDING");
+        };
+    }
+
+    /**
      * Starts listening.
      *
-     * @param settings the settings; pub/sub must be off (not wired yet: {@link HubCommand} refuses it)
+     * @param settings the settings
      * @param log where the start-up line goes
      * @return the running server
      * @throws IOException when the address cannot be bound
      */
     public static HubServer start(HubSettings settings, PrintStream log) throws IOException {
-        if (settings.pubSubEnabled()) {
-            throw new IllegalArgumentException(HubCommand.PUBSUB_NOT_WIRED);
-        }
         HubServer hubServer = new HubServer(settings);
-        hubServer.listener = hubServer.server.listen(ListenerOptions.builder()
-                .address(new InetSocketAddress(settings.host(), settings.port()))
-                .httpHandler(hubServer.httpHandler())
-                .build());
+        try {
+            hubServer.listener = hubServer.server.listen(ListenerOptions.builder()
+                    .address(new InetSocketAddress(settings.host(), settings.port()))
+                    .httpHandler(hubServer.httpHandler())
+                    .build());
+        } catch (IOException | RuntimeException e) {
+            hubServer.close(); // the broker connections
+            throw e;
+        }
+        PubSubConfig pubSub = settings.pubSub();
         log.println("hub listening on ws://" + settings.host() + ":" + hubServer.port() + PATH
                 + (settings.authEnabled() ? " (bearer tokens required)" : "")
-                + (settings.rateLimitEnabled() ? " (rate limited)" : ""));
+                + (settings.rateLimitEnabled() ? " (rate limited)" : "")
+                + (pubSub.enabled() ? " (pub/sub over " + pubSub.safeUrl() + ", channel " + pubSub.channel() + ")" : "")
+                + (settings.history() > 0 ? " (history of " + settings.history() + " messages, ?since=EPOCH:OFFSET)" : ""));
         log.flush();
         return hubServer;
     }
 
     /**
+     * What a delivered broadcast looks like with a history: the notification with its
+     * {@code "position": {"epoch": "…", "offset": N}} beside its params. The body is the
+     * router's compact JSON object, so the member is added before its closing brace; epochs
+     * need no escaping ({@link Position}'s characters).
+     */
+    static PreparedMessage withPosition(String key, Position position, PreparedMessage body) {
+        byte[] json = body.payload();
+        int end = json.length - 1;
+        if (body.isBinary() || end < 1 || json[end] != '}') {
+            return body; // not a notification of ours: delivered as published
+        }
+        byte[] member = (",\"position\":{\"epoch\":\"" + position.epoch() + "\",\"offset\":" + position.offset() + "}}")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] rendered = Arrays.copyOf(json, end + member.length);
+        System.arraycopy(member, 0, rendered, end, member.length);
+        return PreparedMessage.textUtf8(rendered);
+    }
+
+    /**
+     * The first message of a client whose {@code since} cannot be continued from:
+     * {@code {"jsonrpc":"2.0","method":"recovery.failed","params":{"reason":"too_old","since":"E:N",
+     * "position":{"epoch":"…","offset":N}}}}, the position being the room's now (live messages
+     * follow it) and {@code since} {@code null} when the client's was not a position.
+     */
+    String recoveryFailed(HistoryRead.Gap gap) {
+        ObjectNode params = router.mapper().createObjectNode();
+        params.put("reason", gap.reason().name().toLowerCase(Locale.ROOT));
+        params.put("since", gap.since() == null ? null : gap.since().toString());
+        if (gap.current() != null) {
+            params.putObject("position").put("epoch", gap.current().epoch()).put("offset", gap.current().offset());
+        } else {
+            params.putNull("position");
+        }
+        ObjectNode notification = router.mapper().createObjectNode().put("jsonrpc", "2.0").put("method", RECOVERY_FAILED);
+        notification.set("params", params);
+        return notification.toString();
+    }
+
+    /**
      * The upgrade chain, cheapest refusal first: the path (404), a shutdown (503), the per-address limits (429),
-     * then the bearer token (401/400).
+     * the bearer token (401/400), then the hub's room limit (503).
      *
      * @return the hook
      */
     UpgradeHook upgradeHook() {
-        UpgradeHook chain = (request, attributes) -> {
+        UpgradeHook checks = (request, attributes) -> {
             if (!PATH.equals(request.path())) {
                 throw new UpgradeRejectedException(404, "not found");
             }
@@ -119,13 +222,14 @@ public final class HubServer implements AutoCloseable {
                 throw new UpgradeRejectedException(503, "shutting down");
             }
         };
+        UpgradeHook chain = checks;
         if (addressLimits != null) {
             chain = then(chain, addressLimits);
         }
         if (auth != null) {
             chain = then(chain, auth);
         }
-        return chain;
+        return hub.upgradeHook(chain); // last: the room's limit (503), and the client's `since` kept for the join
     }
 
     /**
@@ -212,5 +316,25 @@ public final class HubServer implements AutoCloseable {
         if (l != null) {
             l.close();
         }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.getLogger(HubServer.class.getName()).log(System.Logger.Level.WARNING, "closing the history store", e);
+            }
+        }
+    }
+
+    /** {@return the bridge to the broker, or {@code null} (one instance, or a history that is shared by the broker)} */
+    public HubBridge bridge() {
+        return bridge;
+    }
+
+    /** {@return the history store, or {@code null} without {@code --history}} */
+    public HistoryStore historyStore() {
+        return store;
     }
 }

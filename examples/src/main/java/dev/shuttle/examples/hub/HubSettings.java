@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.shuttle.websocket.bridge.PubSubConfig;
+
 /**
  * Everything the hub server is configured with, from nbio-websocket's environment variables and
  * the command line's flags (a flag wins over its variable). The tokens are never printed:
@@ -17,6 +19,8 @@ import java.util.Map;
  * @param redisUrl {@code WS_REDIS_URL}
  * @param natsUrl {@code WS_NATS_URL}
  * @param pubSubChannel {@code WS_PUBSUB_CHANNEL}
+ * @param history messages kept per room for clients that reconnect with {@code ?since=} (0: none)
+ * @param historyMaxAge how long a kept message stays recoverable
  * @param authEnabled {@code WS_AUTH_ENABLED}
  * @param bearerTokens {@code WS_BEARER_TOKENS}, comma-separated
  * @param rateLimitEnabled {@code WS_RATE_LIMIT_ENABLED}
@@ -28,6 +32,7 @@ import java.util.Map;
  */
 public record HubSettings(String host, int port,
                           boolean pubSubEnabled, String pubSubAdapter, String redisUrl, String natsUrl, String pubSubChannel,
+                          int history, Duration historyMaxAge,
                           boolean authEnabled, List<String> bearerTokens,
                           boolean rateLimitEnabled, double messagesPerSecond, double messageBurst,
                           int connectionsPerAddress, double newConnectionsPerSecond,
@@ -43,10 +48,28 @@ public record HubSettings(String host, int port,
     public static final int DEFAULT_CONNECTIONS_PER_ADDRESS = 100;
     public static final double DEFAULT_NEW_CONNECTIONS_PER_SECOND = 20;
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_HISTORY_MAX_AGE = Duration.ofMinutes(10);
     static final List<String> ADAPTERS = List.of("local", "redis", "nats");
 
     public HubSettings {
         bearerTokens = List.copyOf(bearerTokens);
+    }
+
+    /**
+     * The broker the hub is bridged to, {@link PubSubConfig#LOCAL} unless pub/sub is enabled with
+     * the redis or nats adapter.
+     *
+     * @return the configuration
+     */
+    public PubSubConfig pubSub() {
+        if (!pubSubEnabled) {
+            return new PubSubConfig(PubSubConfig.Adapter.LOCAL, null, pubSubChannel);
+        }
+        return switch (pubSubAdapter) {
+            case "redis" -> new PubSubConfig(PubSubConfig.Adapter.REDIS, redisUrl, pubSubChannel);
+            case "nats" -> new PubSubConfig(PubSubConfig.Adapter.NATS, natsUrl, pubSubChannel);
+            default -> new PubSubConfig(PubSubConfig.Adapter.LOCAL, null, pubSubChannel);
+        };
     }
 
     /** Thrown for a value the user must fix; the command answers with exit code 2. */
@@ -81,6 +104,30 @@ public record HubSettings(String host, int port,
         }
     }
 
+    static Integer integer(Map<String, String> env, String name) throws BadSettingException {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(name + " must be a whole number: " + v);
+        }
+    }
+
+    static Double number(Map<String, String> env, String name) throws BadSettingException {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new BadSettingException(name + " must be a number: " + v);
+        }
+    }
+
     static int checkPort(int port, String name) throws BadSettingException {
         if (port < 0 || port > 65535) {
             throw new BadSettingException(name + " must be between 0 and 65535: " + port);
@@ -97,7 +144,8 @@ public record HubSettings(String host, int port,
     public String toString() {
         return "HubSettings[host=" + host + ", port=" + port + ", pubSubEnabled=" + pubSubEnabled
                 + ", pubSubAdapter=" + pubSubAdapter + ", redisUrl=" + withoutCredentials(redisUrl) + ", natsUrl=" + withoutCredentials(natsUrl)
-                + ", pubSubChannel=" + pubSubChannel + ", authEnabled=" + authEnabled
+                + ", pubSubChannel=" + pubSubChannel + ", history=" + history + ", historyMaxAge=" + historyMaxAge
+                + ", authEnabled=" + authEnabled
                 + ", bearerTokens=" + bearerTokens.size() + " token(s), rateLimitEnabled=" + rateLimitEnabled
                 + ", messagesPerSecond=" + messagesPerSecond + ", messageBurst=" + messageBurst
                 + ", connectionsPerAddress=" + connectionsPerAddress

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shuttle.websocket.CloseCode;
+import dev.shuttle.websocket.bridge.PubSubConfig;
 import dev.shuttle.websocket.testing.PrometheusText;
 
 /** The hub command started in-process on port 0, with the JDK's client as the peer. */
@@ -178,12 +179,30 @@ class HubCommandTest {
         assertFalse(flags.authEnabled());
         assertEquals("other", flags.pubSubChannel());
         assertEquals(8080, HubCommand.parse(Map.of()).port());
+        assertEquals(PubSubConfig.Adapter.LOCAL, flags.pubSub().adapter(), "the adapter alone does not turn pub/sub on");
+        assertEquals(0, flags.history());
+
+        HubSettings on = HubCommand.parse(Map.of("WS_PUBSUB_ENABLED", "1", "WS_PUBSUB_ADAPTER", "nats", "WS_NATS_URL", "nats://10.0.0.1:4333",
+                "WS_HISTORY_SIZE", "500", "WS_HISTORY_MAX_AGE_SECONDS", "30"));
+        assertEquals(new PubSubConfig(PubSubConfig.Adapter.NATS, "nats://10.0.0.1:4333", HubSettings.DEFAULT_CHANNEL), on.pubSub());
+        assertEquals(500, on.history());
+        assertEquals(Duration.ofSeconds(30), on.historyMaxAge());
+
+        HubSettings url = HubCommand.parse(env, "--pubsub", "redis://127.0.0.1:6380/2", "--history", "7");
+        assertEquals(new PubSubConfig(PubSubConfig.Adapter.REDIS, "redis://127.0.0.1:6380/2", "chan"), url.pubSub(),
+                "--pubsub wins over WS_REDIS_URL and turns pub/sub on");
+        assertEquals(7, url.history());
+        assertEquals(HubSettings.DEFAULT_HISTORY_MAX_AGE, url.historyMaxAge());
+        assertEquals(PubSubConfig.Adapter.LOCAL, HubCommand.parse(Map.of("WS_PUBSUB_ENABLED", "true"), "--pubsub", "local").pubSub().adapter());
     }
 
     @Test
     void settingsThatCannotBeHonouredAreRefused() {
-        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_PUBSUB_ENABLED", "true")));
-        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--pubsub-enabled"));
+        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--pubsub", "kafka://broker:9092"));
+        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--pubsub", "redis:nohost"));
+        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--history", "-1"));
+        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_HISTORY_SIZE", "many")));
+        assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--history-max-age-seconds", "0"));
         assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_PUBSUB_ADAPTER", "kafka")));
         assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_AUTH_ENABLED", "yes please")));
         assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_AUTH_ENABLED", "true")));
@@ -191,9 +210,9 @@ class HubCommandTest {
         assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of("WS_PORT", "70000")));
         assertThrows(HubSettings.BadSettingException.class, () -> HubCommand.parse(Map.of(), "--rate-limit-messages", "0"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = assertDoesNotThrowRun(err, "--pubsub-enabled=true");
+        int code = assertDoesNotThrowRun(err, "--pubsub", "kafka://broker:9092");
         assertEquals(HubCommand.EXIT_USAGE, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("not available yet"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--pubsub takes nats://, redis:// or local"), err.toString(StandardCharsets.UTF_8));
     }
 
     private static int assertDoesNotThrowRun(ByteArrayOutputStream err, String... args) {

@@ -140,7 +140,9 @@ public final class JsonRpcRouter {
 
     /**
      * Makes every connection of {@link #handler()} join a room of the hub when it opens (1013
-     * when a room limit refuses it); it leaves when it closes.
+     * when a room limit refuses it); it leaves when it closes. When the hub keeps a history, a
+     * client that connects with {@code ?since=EPOCH:OFFSET} first gets what it missed
+     * ({@link Hub#joinFromRequest}).
      *
      * @param room the room's key
      * @return this router
@@ -188,7 +190,7 @@ public final class JsonRpcRouter {
             public void onOpen(WebSocket connection) {
                 for (String room : roomsOnOpen) {
                     try {
-                        hub.join(room, connection);
+                        hub.joinFromRequest(room, connection); // recovering from its `since` when the hub keeps a history
                     } catch (RoomLimitException e) {
                         connection.close(CloseCode.TRY_AGAIN_LATER, e.getMessage());
                         return;
