@@ -2,6 +2,7 @@ package dev.shuttle.examples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shuttle.websocket.WebSocketServer;
@@ -17,6 +18,7 @@ import dev.shuttle.websocket.standalone.ListenerOptions;
 public abstract class Example implements AutoCloseable {
     /** Stops whatever server the example was mounted on (the built-in listener or a {@link Transports} one). */
     private final AtomicReference<Runnable> stopper = new AtomicReference<>();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     /** The configured server; built once, by the subclass's constructor. */
     public abstract WebSocketServer server();
@@ -63,13 +65,20 @@ public abstract class Example implements AutoCloseable {
         startTimers();
     }
 
-    /** Stops the timers first (no tick into a closing connection), then the server. Idempotent. */
+    /** Releases what the example holds beside its server (a broker connection); runs once the server stopped. */
+    void stopped() {
+    }
+
+    /** Stops the timers first (no tick into a closing connection), then the server, then {@link #stopped()}. Idempotent. */
     @Override
     public final void close() {
         stopTimers();
         Runnable stop = stopper.getAndSet(null);
         if (stop != null) {
             stop.run();
+        }
+        if (released.compareAndSet(false, true)) {
+            stopped();
         }
     }
 

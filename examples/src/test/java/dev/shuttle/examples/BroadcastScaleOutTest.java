@@ -1,0 +1,134 @@
+package dev.shuttle.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.shuttle.websocket.bridge.PubSubConfig;
+import dev.shuttle.websocket.bridge.testing.BrokerProcess;
+import dev.shuttle.websocket.hub.Position;
+
+/** {@code broadcast --history N} and {@code broadcast --pubsub URL}, with the JDK's client. */
+@Timeout(90)
+class BroadcastScaleOutTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        http.close();
+    }
+
+    private URI start(BroadcastExample e) throws Exception {
+        open.add(e);
+        int port = e.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).port();
+        return URI.create("ws://127.0.0.1:" + port + "/");
+    }
+
+    private TestClient client(URI uri) {
+        TestClient c = new TestClient(http, uri);
+        open.add(c);
+        return c;
+    }
+
+    private static void awaitMembers(BroadcastExample e, int n) {
+        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        while (e.hub().room(BroadcastExample.ROOM) == null || e.hub().room(BroadcastExample.ROOM).size() != n) {
+            assertTrue(System.nanoTime() < deadline, "members did not reach " + n);
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** The next message that is not a tick. */
+    private static String next(TestClient c) throws InterruptedException {
+        return c.await(m -> m.isText() && !m.text().startsWith("tick ")).text();
+    }
+
+    @Test
+    void withHistoryEachMessageCarriesItsPositionAndAReconnectGetsWhatItMissed() throws Exception {
+        BroadcastExample example = new BroadcastExample(PubSubConfig.LOCAL, 10);
+        URI uri = start(example);
+        TestClient a = client(uri);
+        TestClient b = client(uri);
+        awaitMembers(example, 2);
+        a.sendText("x");
+        String first = next(b);
+        assertTrue(first.endsWith("|x"), first);
+        Position p = Position.parse(first.substring(0, first.indexOf('|')));
+        assertEquals(1, p.offset());
+        assertEquals(first, next(a), "the sender gets it too, position included");
+        b.close();
+        awaitMembers(example, 1);
+        a.sendText("y");
+        a.sendText("z");
+        assertEquals(p.epoch() + ":2|y", next(a));
+        assertEquals(p.epoch() + ":3|z", next(a));
+
+        TestClient back = client(URI.create(uri + "?since=" + p));
+        assertEquals(p.epoch() + ":2|y", next(back));
+        assertEquals(p.epoch() + ":3|z", next(back));
+
+        TestClient lost = client(URI.create(uri + "?since=gone:7"));
+        assertEquals("recovery.failed epoch_changed " + p.epoch() + ":3", next(lost), "told first, with where live ones go on");
+    }
+
+    @Test
+    void twoInstancesOnNatsRelayToEachOthersClients() throws Exception {
+        BrokerProcess nats = BrokerProcess.nats(false);
+        open.add(nats);
+        PubSubConfig config = PubSubConfig.fromOption(nats.url("nats"), "shuttle.test");
+        BroadcastExample one = new BroadcastExample(config, 0);
+        BroadcastExample two = new BroadcastExample(config, 0);
+        TestClient a = client(start(one));
+        TestClient b = client(start(two));
+        awaitMembers(one, 1);
+        awaitMembers(two, 1);
+        // Until both instances subscribed: probes until one crosses, then the real message.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (int k = 0; ; k++) {
+            assertTrue(System.nanoTime() < deadline, "nothing ever crossed the broker");
+            a.sendText("probe " + k);
+            try {
+                b.await(m -> m.isText() && m.text().startsWith("probe "));
+                break;
+            } catch (AssertionError notYet) {
+                // the other instance was not subscribed yet
+            }
+        }
+        a.sendText("from one");
+        assertEquals("from one", b.await(m -> "from one".equals(m.text())).text());
+        b.sendText("from two");
+        assertEquals("from two", a.await(m -> "from two".equals(m.text())).text());
+        assertEquals("from two", b.await(m -> "from two".equals(m.text())).text(), "the sender's own instance delivers it too");
+    }
+
+    @Test
+    void theOptionsAreBroadcastsOnly() throws Exception {
+        Command c = Command.parse(Map.of(), "broadcast", "--pubsub", "redis://127.0.0.1:6390/0", "--history", "20");
+        assertEquals(new PubSubConfig(PubSubConfig.Adapter.REDIS, "redis://127.0.0.1:6390/0", "websocket.broadcast"), c.pubSub());
+        assertEquals(20, c.history());
+        assertEquals(PubSubConfig.Adapter.NATS, Command.parse(Map.of("WS_PUBSUB_ENABLED", "true", "WS_PUBSUB_ADAPTER", "nats"), "broadcast")
+                .pubSub().adapter(), "WS_PUBSUB_* when there is no --pubsub");
+        assertEquals(PubSubConfig.LOCAL, Command.parse(Map.of("WS_PUBSUB_ENABLED", "true", "WS_PUBSUB_ADAPTER", "nats"), "echo").pubSub());
+        assertThrows(Command.UsageException.class, () -> Command.parse(Map.of(), "echo", "--pubsub", "nats://127.0.0.1:4222"));
+        assertThrows(Command.UsageException.class, () -> Command.parse(Map.of(), "rtt", "--history", "5"));
+        assertThrows(Command.UsageException.class, () -> Command.parse(Map.of(), "broadcast", "--history", "-5"));
+        assertThrows(Command.UsageException.class, () -> Command.parse(Map.of(), "broadcast", "--pubsub", "amqp://x:5672"));
+    }
+}
