@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,9 +20,6 @@ import dev.shuttle.websocket.hub.Hub;
 import dev.shuttle.websocket.hub.Position;
 import dev.shuttle.websocket.hub.RecoveryListener;
 import dev.shuttle.websocket.hub.Room;
-import dev.shuttle.websocket.nats.NatsBridge;
-import dev.shuttle.websocket.redis.RedisBridge;
-import dev.shuttle.websocket.redis.RedisHistory;
 
 /**
  * Every message any client sends goes to every connected client, the sender included (text as
@@ -30,8 +28,7 @@ import dev.shuttle.websocket.redis.RedisHistory;
  * framed once and the same bytes are queued on every connection, so a broadcast costs one
  * encoding whatever the number of clients.
  * <p>
- * With {@code --pubsub} the room spans every instance on the broker ({@link NatsBridge},
- * {@link RedisBridge}). With {@code --history N} each message is delivered as
+ * With {@code --pubsub} the room spans every instance on the broker ({@link ScaleOut}). With {@code --history N} each message is delivered as
  * {@code EPOCH:OFFSET|message} (the page keeps the last position and reconnects with
  * {@code ?since=EPOCH:OFFSET}, getting what it missed first); a position the history cannot
  * continue from is answered with a first message {@code recovery.failed REASON EPOCH:OFFSET},
@@ -60,28 +57,18 @@ public final class BroadcastExample extends Example {
     public BroadcastExample(PubSubConfig pubSub, int history) {
         Hub.Builder builder = Hub.builder().maxRooms(1).roomKey(request -> ROOM).reflexive(true);
         if (history > 0) {
-            // With a broker the history is Redis's (the stream carries the messages too, no bridge);
-            // NATS has no history store here yet, so the hub command is the one to use for it.
-            store = switch (pubSub.adapter()) {
-                case LOCAL -> HistoryStore.inMemory(history, Duration.ofMinutes(10), 1);
-                case REDIS -> RedisHistory.builder().url(pubSub.url()).channel(pubSub.channel()).maxCount(history).build();
-                case NATS -> throw new IllegalArgumentException("JETSTREAM-PENDING");
-            };
+            store = ScaleOut.history(pubSub, history, Duration.ofMinutes(10));
+            bridge = null;
             builder.history(store).renderer(BroadcastExample::withPosition).recoveryListener(new RecoveryListener() {
                 @Override
                 public void onRecoveryFailed(Room room, WebSocket member, HistoryRead.Gap gap) {
-                    member.write(PreparedMessage.text("recovery.failed " + gap.reason().name().toLowerCase(java.util.Locale.ROOT)
+                    member.write(PreparedMessage.text("recovery.failed " + gap.reason().name().toLowerCase(Locale.ROOT)
                             + " " + gap.current()));
                 }
             });
-            bridge = null;
         } else {
             store = null;
-            bridge = switch (pubSub.adapter()) {
-                case LOCAL -> null;
-                case REDIS -> RedisBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
-                case NATS -> NatsBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
-            };
+            bridge = ScaleOut.bridge(pubSub);
         }
         hub = bridge != null ? bridge.attach(builder) : builder.build();
         WebSocketHandler relay = hub.relay();

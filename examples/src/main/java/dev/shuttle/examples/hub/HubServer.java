@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.shuttle.examples.ScaleOut;
+
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.PreparedMessage;
 import dev.shuttle.websocket.WebSocket;
@@ -26,9 +28,6 @@ import dev.shuttle.websocket.hub.Hub;
 import dev.shuttle.websocket.hub.Position;
 import dev.shuttle.websocket.hub.RecoveryListener;
 import dev.shuttle.websocket.hub.Room;
-import dev.shuttle.websocket.nats.NatsBridge;
-import dev.shuttle.websocket.redis.RedisBridge;
-import dev.shuttle.websocket.redis.RedisHistory;
 import dev.shuttle.websocket.jsonrpc.JsonRpcRouter;
 import dev.shuttle.websocket.limit.AddressLimits;
 import dev.shuttle.websocket.limit.RateLimit;
@@ -43,10 +42,10 @@ import dev.shuttle.websocket.standalone.ListenerOptions;
  * enabled, {@code /health} and {@code /metrics} ({@link ShuttleMetrics}); every other path is 404.
  * <p>{@link #upgradeHook()} builds the whole upgrade chain, {@link #webSocketHandler()} the
  * handler chain, {@link #httpHandler()} the answers to plain HTTP requests. With pub/sub on,
- * the hub is bridged to Redis or NATS ({@link RedisBridge}, {@link NatsBridge}); with
- * {@code --history N} every broadcast carries its position and a client connecting with
- * {@code ?since=EPOCH:OFFSET} first gets what it missed, from memory on one instance or from the
- * broker's own store in a cluster ({@link RedisHistory}).
+ * the hub spans every instance on Redis or NATS; with {@code --history N} every broadcast carries
+ * its position and a client connecting with {@code ?since=EPOCH:OFFSET} first gets what it
+ * missed, from memory on one instance or from the broker's own store in a cluster
+ * ({@link ScaleOut}).
  */
 public final class HubServer implements AutoCloseable {
     /** The path of the JSON-RPC endpoint: {@value}. */
@@ -75,25 +74,17 @@ public final class HubServer implements AutoCloseable {
         this.settings = settings;
         Hub.Builder hubBuilder = Hub.builder().maxRooms(1).roomKey(request -> ROOM);
         if (settings.history() > 0) {
-            hubBuilder.renderer(HubServer::withPosition).recoveryListener(new RecoveryListener() {
+            store = ScaleOut.history(settings.pubSub(), settings.history(), settings.historyMaxAge());
+            bridge = null;
+            hubBuilder.history(store).renderer(HubServer::withPosition).recoveryListener(new RecoveryListener() {
                 @Override
                 public void onRecoveryFailed(Room room, WebSocket member, HistoryRead.Gap gap) {
                     member.write(PreparedMessage.text(recoveryFailed(gap)));
                 }
             });
-        }
-        PubSubConfig pubSub = settings.pubSub();
-        if (settings.history() > 0) {
-            store = historyStore(settings, pubSub);
-            hubBuilder.history(store);
-            bridge = null; // a shared store carries the messages between instances itself
         } else {
             store = null;
-            bridge = switch (pubSub.adapter()) {
-                case LOCAL -> null;
-                case REDIS -> RedisBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
-                case NATS -> NatsBridge.builder().url(pubSub.url()).channel(pubSub.channel()).build();
-            };
+            bridge = ScaleOut.bridge(settings.pubSub());
         }
         this.hub = bridge != null ? bridge.attach(hubBuilder) : hubBuilder.build();
         this.router = JsonRpcRouter.builder().hub(hub).build().builtins(ROOM);
@@ -124,19 +115,6 @@ public final class HubServer implements AutoCloseable {
                 .upgradeHook(upgradeHook())
                 .handler(webSocketHandler())
                 .build();
-    }
-
-    /**
-     * The history of {@code --history N}: in memory for one instance; in the broker for a
-     * cluster, where the broker gives the positions, so that a client recovers on any instance.
-     */
-    private static HistoryStore historyStore(HubSettings settings, PubSubConfig pubSub) {
-        return switch (pubSub.adapter()) {
-            case LOCAL -> HistoryStore.inMemory(settings.history(), settings.historyMaxAge(), 1);
-            case REDIS -> RedisHistory.builder().url(pubSub.url()).channel(pubSub.channel())
-                    .maxCount(settings.history()).maxAge(settings.historyMaxAge()).build();
-            case NATS -> throw new IllegalArgumentException("JETSTREAM-PENDING");
-        };
     }
 
     /**
