@@ -13,7 +13,7 @@ final class Table {
 
     static String render(List<Point.Result> results) {
         StringBuilder b = new StringBuilder();
-        b.append("| setup | instances | rate msg/s | sent | deliveries/s | p50 ms | p99 ms | max ms | lost | dup "
+        b.append("| setup | instances | rate msg/s | sent | deliveries/s | p50 ms | p99 ms | max ms | lost | dup / bad "
                 + "| server drops | CPU this JVM / broker (cores) |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Point.Result r : results) {
