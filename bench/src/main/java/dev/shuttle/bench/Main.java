@@ -31,7 +31,11 @@ public final class Main {
               jmh     [any JMH option, e.g. -f 1 -wi 2 -i 3 Mask]
               soak    [--transport builtin|jetty|servlet|undertow] [--connections N] [--header-only N] (soak --help)
             servers print 'listening on ws://H:N/' when ready; load prints one 'RESULT k=v ...' line;
-            soak exits 1 when the server does not come back to its baseline.""";
+            soak exits 1 when the server does not come back to its baseline.
+            The scale-out benchmark (1 instance vs 3 through NATS and Redis) is its own jar, since Lettuce
+            needs Netty 4.2 and the Netty peer here runs 4.1:
+              java -jar bench/scaleout/target/shuttle-scaleout.jar [--brokers local,nats,redis,redis-history]
+                   [--members N] [--publishers P] [--rate R[,R...]] [--warmup S] [--seconds S] [--size B]""";
 
     private Main() {
     }
