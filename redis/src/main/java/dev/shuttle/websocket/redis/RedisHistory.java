@@ -97,6 +97,7 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         final String key;
         volatile String epoch;
         volatile long last = -1;
+        volatile boolean recheck;
         volatile boolean seenInHub;
         final long since = System.nanoTime();
 
@@ -275,8 +276,9 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
                     return;
                 }
                 LOG.log(System.Logger.Level.DEBUG, "reading the streams failed: {0}", e.toString());
-                // After a loss the epoch may have changed: look at every room again.
-                followed.values().forEach(f -> f.last = -1);
+                // Redis may have lost its data meanwhile: every room's epoch is checked again
+                // before the next read (and kept, with the offset reached, when it is the same).
+                followed.values().forEach(f -> f.recheck = true);
                 try {
                     Thread.sleep(backoff.delay(attempt++).toMillis());
                 } catch (InterruptedException ie) {
@@ -303,8 +305,29 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         followed.values().forEach(f -> {
             if (f.last < 0) {
                 follow(f.key);
+            } else if (f.recheck) {
+                recheck(f);
             }
         });
+    }
+
+    /**
+     * After a failed read: the same epoch goes on from the offset reached (what was appended
+     * meanwhile is read from the stream, a trimmed part counted in {@link #liveGaps}); another
+     * epoch, a history Redis began again, is followed from its head.
+     */
+    private void recheck(Followed f) {
+        f.lock.lock();
+        try {
+            Position head = head(f.key);
+            if (!head.epoch().equals(f.epoch)) {
+                f.epoch = head.epoch();
+                f.last = head.offset();
+            }
+            f.recheck = false;
+        } finally {
+            f.lock.unlock();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -444,9 +467,15 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         return liveGaps.sum();
     }
 
-    /** {@return the rooms followed now} */
+    /** {@return the rooms followed now: what is appended to them from now on is delivered here} */
     public Set<String> followedRooms() {
-        return Set.copyOf(followed.keySet());
+        Set<String> rooms = new HashSet<>();
+        followed.forEach((key, f) -> {
+            if (f.last >= 0) {
+                rooms.add(key); // its start is fixed; before that an append could still be missed
+            }
+        });
+        return Set.copyOf(rooms);
     }
 
     @Override
