@@ -60,6 +60,18 @@ public interface HistoryStore {
     void attach(Hub hub);
 
     /**
+     * A member joined the room on this instance; called on the joining thread after the member
+     * was added, before the join returns, outside the hub's locks (so it may wait for a broker
+     * briefly). A store that delivers from a shared log starts following the room here at the
+     * latest, so that everything appended after the join returns reaches the member. The
+     * default does nothing (a store that delivers in {@link #append} needs nothing).
+     *
+     * @param key the room's key
+     */
+    default void joined(String key) {
+    }
+
+    /**
      * Sequences a published message: gives it the room's next position and has it delivered (see
      * the class comment). It must not block for long: it runs on the publisher's thread, often a
      * connection's reader. A store that cannot take the message (a broker that is down) drops it,

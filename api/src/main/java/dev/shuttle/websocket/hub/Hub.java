@@ -229,6 +229,14 @@ public final class Hub {
     }
 
     private Room join(String key, WebSocket connection, Recovery recovery) {
+        Room room = joinMembership(key, connection, recovery);
+        if (history != null) {
+            history.joined(key); // outside every monitor: a cluster store may ask its broker
+        }
+        return room;
+    }
+
+    private Room joinMembership(String key, WebSocket connection, Recovery recovery) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(connection, "connection");
         while (true) {

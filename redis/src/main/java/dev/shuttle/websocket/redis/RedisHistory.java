@@ -240,6 +240,20 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
 
     // ---------------------------------------------------------------- following the streams (follower thread)
 
+    /** The joining thread fixes where the room's live delivery starts, so the member misses nothing appended after its join. */
+    @Override
+    public void joined(String key) {
+        if (closed) {
+            return;
+        }
+        try {
+            follow(key);
+        } catch (RuntimeException e) {
+            // Redis unreachable: the follower fixes the start when it can; until then the member may miss messages.
+            LOG.log(System.Logger.Level.DEBUG, "following a room on join failed: {0}", e.toString());
+        }
+    }
+
     /** Starts following a room at its last offset now, unless it is followed already. */
     private Followed follow(String key) {
         Followed f = followed.computeIfAbsent(key, Followed::new);

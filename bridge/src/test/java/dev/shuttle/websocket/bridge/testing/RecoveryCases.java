@@ -181,6 +181,29 @@ public abstract class RecoveryCases {
         assertNull(publisher.messages.poll(), "the publisher does not get its own messages");
     }
 
+    /**
+     * A member gets what is published after its join, on any instance, without waiting for the
+     * store to notice the room: the join itself fixes where live delivery starts
+     * ({@link HistoryStore#joined}). The newcomer's first message is read after its join
+     * returned; the reply to it is published after that message was delivered elsewhere.
+     */
+    @Test
+    void whatIsPublishedAfterAJoinReachesTheNewMemberAtOnce() throws Exception {
+        Cluster c = cluster();
+        JdkClient publisher = c.client(0, "/j");
+        awaitFollowing("/j", 0);
+        for (int round = 0; round < 5; round++) {
+            JdkClient newcomer = c.client(1 + round % 2, "/j");
+            newcomer.sendText("hello-" + round);
+            assertEquals("hello-" + round, next(publisher).body());
+            publisher.sendText("welcome-" + round);
+            assertEquals("welcome-" + round, next(newcomer).body(), "round " + round);
+            newcomer.sendClose(1000, "");
+            int instance = 1 + round % 2;
+            eventually(() -> c.get(instance).hub().room("/j") == null, () -> "the newcomer left");
+        }
+    }
+
     @Test
     void aPositionOfAnotherEpochIsToldFirstThenLiveMessagesFollow() throws Exception {
         Cluster c = cluster();
