@@ -1,6 +1,8 @@
 package dev.shuttle.websocket.servlet;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,7 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * The handshake through the Servlet API, shared by {@link WebSocketServlet} and
  * {@link WebSocketFilter}: the server's decision, a refusal through the response, or a 101 and
- * the byte-stream handover, by Jetty's own mechanism on Jetty ee10 and by the standard
+ * the byte-stream handover, by Jetty's own mechanism on Jetty ee10 and ee11 and by the standard
  * {@link HttpServletRequest#upgrade} with a non-blocking bridge everywhere else.
  */
 final class ServletUpgrader {
@@ -25,8 +27,11 @@ final class ServletUpgrader {
         boolean prepare(HttpServletRequest request, Upgrade upgrade);
     }
 
-    /** Jetty ee10's handover, or null when Jetty ee10 or shuttle-jetty is not visible to us. */
-    private static final Handover JETTY = loadJettyHandover();
+    /**
+     * The Jetty handovers whose Jetty (ee10, ee11) and shuttle-jetty are visible to us; empty
+     * without. Both may be: each declines a request that is not its own.
+     */
+    private static final List<Handover> JETTY = List.copyOf(loadJettyHandovers());
 
     private final WebSocketServer server;
     private final boolean useContainerHandover;
@@ -64,7 +69,7 @@ final class ServletUpgrader {
             refuse(response, upgrade.status(), upgrade.headers(), upgrade.body());
             return;
         }
-        boolean handedOver = useContainerHandover && JETTY != null && JETTY.prepare(request, upgrade);
+        boolean handedOver = useContainerHandover && handOver(request, upgrade);
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         upgrade.headers().forEach(response::setHeader);
         if (handedOver) {
@@ -83,17 +88,32 @@ final class ServletUpgrader {
         response.getWriter().write(body);
     }
 
-    private static Handover loadJettyHandover() {
+    private static boolean handOver(HttpServletRequest request, Upgrade upgrade) {
+        for (Handover handover : JETTY) {
+            if (handover.prepare(request, upgrade)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Handover> loadJettyHandovers() {
+        List<Handover> handovers = new ArrayList<>(2);
+        load("ee10", "JettyHandover", handovers);
+        load("ee11", "JettyEe11Handover", handovers);
+        return handovers;
+    }
+
+    private static void load(String ee, String handoverClass, List<Handover> into) {
         ClassLoader loader = ServletUpgrader.class.getClassLoader();
         try {
-            // Probe without initialising; JettyHandover itself links against both.
-            Class.forName("org.eclipse.jetty.ee10.servlet.ServletContextRequest", false, loader);
+            // Probe without initialising; the handover class itself links against both.
+            Class.forName("org.eclipse.jetty." + ee + ".servlet.ServletContextRequest", false, loader);
             Class.forName("dev.shuttle.websocket.jetty.JettyWebSocket", false, loader);
-            return (Handover) Class.forName(ServletUpgrader.class.getPackageName() + ".JettyHandover", true, loader)
-                    .getDeclaredConstructor().newInstance();
+            into.add((Handover) Class.forName(ServletUpgrader.class.getPackageName() + "." + handoverClass, true, loader)
+                    .getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "Jetty ee10 handover not available, standard upgrade() only: {0}", e.toString());
-            return null;
+            LOG.log(System.Logger.Level.DEBUG, "Jetty {0} handover not available: {1}", ee, e.toString());
         }
     }
 }

@@ -30,6 +30,8 @@ public class ShuttleWebSocketProperties {
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     /** Bound request heads on Boot's Tomcat with TomcatWebSocket's connector settings. */
     private boolean tomcatHeadGuard = true;
+    /** Bound request heads on Boot's Jetty with JettyWebSocket.guardRequestHeads. */
+    private boolean jettyHeadGuard = true;
 
     private DataSize maxFramePayload;
     private DataSize maxMessageSize;
@@ -139,6 +141,20 @@ public class ShuttleWebSocketProperties {
      */
     public void setTomcatHeadGuard(boolean tomcatHeadGuard) {
         this.tomcatHeadGuard = tomcatHeadGuard;
+    }
+
+    /** {@return whether Boot's Jetty gets the head guard} */
+    public boolean isJettyHeadGuard() {
+        return jettyHeadGuard;
+    }
+
+    /**
+     * Sets the property.
+     *
+     * @param jettyHeadGuard whether Boot's Jetty gets the head guard
+     */
+    public void setJettyHeadGuard(boolean jettyHeadGuard) {
+        this.jettyHeadGuard = jettyHeadGuard;
     }
 
     /** {@return {@link Options#maxFramePayload()}, or null for the default} */

@@ -3,6 +3,7 @@ package dev.shuttle.websocket.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -30,12 +31,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A real Boot 4 application on its default Tomcat, on a random port, with the actuator: the
+ * A real Boot 4 application on Tomcat, on a random port, with the actuator: the
  * application declares only a {@link WebSocketServer} bean; the JDK's WebSocket client talks to
  * it at {@code shuttle.websocket.path}. Options come from properties, shutdown sends 1001, health
  * and the connection gauge join the actuator, and a dripping request head is cut off by the
@@ -48,6 +50,12 @@ class ShuttleSpringBootTest {
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class EchoApplication {
+        /** Jetty is on this module's test class path too, and Boot would pick it (see ShuttleSpringBootJettyTest). */
+        @Bean
+        TomcatServletWebServerFactory tomcat() {
+            return new TomcatServletWebServerFactory();
+        }
+
         @Bean
         WebSocketServer echo(Options options) {
             return WebSocketServer.builder().options(options)
@@ -96,6 +104,8 @@ class ShuttleSpringBootTest {
             String gauge = get(http, port, "/actuator/metrics/shuttle.websocket.connections");
             assertTrue(gauge.contains("\"value\":1.0"), gauge);
             assertNotNull(context.getBean(MeterRegistry.class).find("shuttle.websocket.connections").gauge());
+            // Built without .metrics(...): nothing for shuttle-micrometer to bind.
+            assertNull(context.getBean(MeterRegistry.class).find("shuttle.connections.open").gauge());
 
             context.close(); // Boot's shutdown: ShuttleWebSocketLifecycle sends 1001 first
             context = null;
