@@ -18,7 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * context attribute {@link #SERVER_ATTRIBUTE}. To serve pages at the same paths, use
  * {@link WebSocketFilter} instead.
  * <p>
- * On Jetty ee10 the upgraded byte stream is handed over by Jetty's own mechanism (needs
+ * On Jetty ee10 and ee11 the upgraded byte stream is handed over by Jetty's own mechanism (needs
  * shuttle-jetty on the class path); on other containers by the standard
  * {@link HttpServletRequest#upgrade} with a non-blocking bridge.
  */
