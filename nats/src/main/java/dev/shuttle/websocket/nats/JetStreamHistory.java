@@ -196,6 +196,9 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
             return size() > TAILS;
         }
     };
+    /** Raised on a reconnect and a stream reset: the drainer then forgets its tails (the stream may be new). */
+    private final AtomicLong tailsGeneration = new AtomicLong();
+    private long tailsSeen; // drainer
     private final AtomicLong sequence = new AtomicLong();
     private final LongAdder appended = new LongAdder();
     private final LongAdder lost = new LongAdder();
@@ -235,6 +238,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                     @Override
                     public void connectionEvent(Connection c, Events type) {
                         if (type == Events.RECONNECTED || type == Events.RESUBSCRIBED) {
+                            tailsGeneration.incrementAndGet();
                             checkStreamNow = true;
                         }
                     }
@@ -361,6 +365,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         if (streamCreated != null && !streamCreated.equals(created)) {
             LOG.log(System.Logger.Level.INFO, "the stream {0} was created again: its history was lost", streamName);
             streamResets.increment();
+            tailsGeneration.incrementAndGet();
             followed.values().forEach(Followed::stop);
             followed.clear();
         }
@@ -478,6 +483,13 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     private void store(String key, byte[] envelope, long id) {
         String subject = subjects.subject(key);
         long deadline = System.nanoTime() + timeout.toNanos();
+        long generation = tailsGeneration.get();
+        if (generation != tailsSeen) {
+            // A new stream numbers from 1 again: a remembered sequence could match by chance and
+            // continue the old epoch there.
+            tails.clear();
+            tailsSeen = generation;
+        }
         while (true) {
             try {
                 Tail t = tails.get(key);
@@ -534,6 +546,9 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                                 .deliverPolicy(DeliverPolicy.ByStartSequence)
                                 .startSequence(t.seq() + 1))
                         .consume(dispatcher, m -> onLive(started, m));
+                if (started.stopped) {
+                    started.stop(); // a stream reset came in between: stop the consumer it did not see
+                }
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 followed.remove(key, started);
                 started.stop();

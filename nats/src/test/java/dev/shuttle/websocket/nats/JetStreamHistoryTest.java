@@ -7,12 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -235,6 +242,68 @@ class JetStreamHistoryTest extends RecoveryCases {
         List<String> texts = ((HistoryRead.Entries) read).entries().stream()
                 .map(e -> new String(e.message().payload(), StandardCharsets.UTF_8)).toList();
         assertEquals(List.of(head.next() + "|one"), texts);
+    }
+
+    @Test
+    void readsARoomInterleavedWithAnotherFromEveryKeptPositionAndTellsWhatItCannot() throws Exception {
+        JetStreamHistory h = JetStreamHistory.builder().url(broker.url("nats")).channel("test.read").maxCount(5).build();
+        mine.add(h);
+        Hub hub = Hub.builder().history(h)
+                .renderer((key, position, body) -> PreparedMessage.text(
+                        position + "|" + new String(body.payload(), StandardCharsets.UTF_8)))
+                .build();
+        int total = 0;
+        for (int k = 1; k <= 8; k++) {
+            hub.publish("a", PreparedMessage.text("a" + k), null);
+            for (int j = 0; j < k; j++) {
+                hub.publish("b", PreparedMessage.text("b" + k + "." + j), null); // a's messages drift apart
+            }
+            total += 1 + k;
+        }
+        int expected = total;
+        eventually(() -> h.appended() == expected, () -> "all stored: " + h.appended() + ", lost " + h.lost());
+        Position head = h.head("a");
+        assertEquals(8, head.offset());
+        String e = head.epoch();
+        for (int after = 3; after <= 7; after++) {
+            HistoryRead r = h.read("a", new Position(e, after), 10);
+            assertTrue(r instanceof HistoryRead.Entries, "after " + after + ": " + r);
+            List<String> texts = ((HistoryRead.Entries) r).entries().stream()
+                    .map(x -> new String(x.message().payload(), StandardCharsets.UTF_8)).toList();
+            List<String> want = new ArrayList<>();
+            for (int k = after + 1; k <= 8; k++) {
+                want.add(e + ":" + k + "|a" + k);
+            }
+            assertEquals(want, texts, "after " + after);
+        }
+        HistoryRead one = h.read("a", new Position(e, 4), 1);
+        assertEquals(List.of(new Position(e, 5)),
+                ((HistoryRead.Entries) one).entries().stream().map(x -> x.position()).toList(), "at most max");
+        assertEquals(new HistoryRead.Entries(List.of()), h.read("a", head, 10));
+        assertGap(HistoryRead.Reason.TOO_OLD, h.read("a", new Position(e, 2), 10), head);
+        assertGap(HistoryRead.Reason.UNKNOWN_POSITION, h.read("a", new Position(e, 9), 10), head);
+        assertGap(HistoryRead.Reason.EPOCH_CHANGED, h.read("a", new Position("other", 3), 10), head);
+        assertEquals(0, h.decodeErrors());
+        eventually(() -> consumersOnTheServer() == 1, () -> "the reads' consumers are gone, the follower's is left");
+    }
+
+    /** What nats-server's monitoring says: the consumers of every stream. */
+    private int consumersOnTheServer() {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broker.monitorPort() + "/jsz"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("\"consumers\":\\s*(\\d+)").matcher(body);
+            assertTrue(m.find(), body);
+            return Integer.parseInt(m.group(1));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertGap(HistoryRead.Reason reason, HistoryRead read, Position current) {
+        assertTrue(read instanceof HistoryRead.Gap, "a gap: " + read);
+        assertEquals(reason, ((HistoryRead.Gap) read).reason());
+        assertEquals(current, ((HistoryRead.Gap) read).current());
     }
 
     @Test
