@@ -139,26 +139,79 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     private record Tail(long seq, String epoch, long offset) {
     }
 
-    /** A room this instance follows. */
+    /** Where a room's next consumer begins, and the generation its messages count for. */
+    private record Resume(long seq, long generation) {
+    }
+
+    /**
+     * A room this instance follows. Its consumer may be replaced (after a reconnect) while the
+     * room's position goes on: each consumer has a generation, and only the current one's
+     * messages count. The lock is held for one message's delivery, never across a request.
+     */
     private static final class Followed {
         final String key;
         final long since = System.nanoTime();
+        final ReentrantLock lock = new ReentrantLock();
         volatile boolean seenInHub;
         volatile boolean stopped;
-        volatile MessageConsumer consumer;
-        // Written before the consumer starts, then only by the dispatcher thread.
+        volatile boolean started;
+        // Guarded by lock.
+        long generation;
+        MessageConsumer consumer;
         String epoch;
+        /** The offset delivered last (or begun after). */
         long last;
+        /** The stream sequence of the room's message seen last (or begun after). */
+        long lastSeq;
 
-        Followed(String key, String epoch, long last) {
+        Followed(String key, Tail t) {
             this.key = key;
-            this.epoch = epoch;
-            this.last = last;
+            this.epoch = t.epoch();
+            this.last = t.offset();
+            this.lastSeq = t.seq();
+        }
+
+        /** Ends the current consumer; {@return where the next one begins, and its generation} */
+        Resume retire() {
+            MessageConsumer old;
+            Resume next;
+            lock.lock();
+            try {
+                old = consumer;
+                consumer = null;
+                next = new Resume(lastSeq + 1, ++generation);
+            } finally {
+                lock.unlock();
+            }
+            stopQuietly(old);
+            return next;
+        }
+
+        /** Installs a consumer of a generation, unless a later one or a stop came first. */
+        void install(MessageConsumer c, long generation) {
+            boolean current;
+            lock.lock();
+            try {
+                current = !stopped && this.generation == generation;
+                if (current) {
+                    consumer = c;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (current) {
+                started = true;
+            } else {
+                stopQuietly(c);
+            }
         }
 
         void stop() {
             stopped = true;
-            MessageConsumer c = consumer;
+            retire();
+        }
+
+        private static void stopQuietly(MessageConsumer c) {
             if (c != null) {
                 try {
                     c.stop();
@@ -210,6 +263,8 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     /** When the stream was created, as last seen; owned by the supervisor. */
     private ZonedDateTime streamCreated;
     private volatile boolean checkStreamNow;
+    /** Set on a reconnect: every room's consumer is begun again after what it delivered. */
+    private volatile boolean resumeNow;
     private volatile Hub hub;
     private volatile boolean closed;
     private Thread drainer;
@@ -237,9 +292,9 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                 .connectionListener(new ConnectionListener() {
                     @Override
                     public void connectionEvent(Connection c, Events type) {
-                        if (type == Events.RECONNECTED || type == Events.RESUBSCRIBED) {
+                        if (type == Events.RECONNECTED) {
                             tailsGeneration.incrementAndGet();
-                            checkStreamNow = true;
+                            resumeNow = true;
                         }
                     }
                 })
@@ -359,10 +414,15 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         return info;
     }
 
-    /** Supervisor: a stream created again (nats-server lost its store) begins every room again. */
-    private void checkStream() throws IOException, JetStreamApiException {
+    /**
+     * Supervisor: a stream created again (nats-server lost its store) begins every room again.
+     *
+     * @return whether it was
+     */
+    private boolean checkStream() throws IOException, JetStreamApiException {
         ZonedDateTime created = ensureStream().getCreateTime();
-        if (streamCreated != null && !streamCreated.equals(created)) {
+        boolean reset = streamCreated != null && !streamCreated.equals(created);
+        if (reset) {
             LOG.log(System.Logger.Level.INFO, "the stream {0} was created again: its history was lost", streamName);
             streamResets.increment();
             tailsGeneration.incrementAndGet();
@@ -370,6 +430,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
             followed.clear();
         }
         streamCreated = created;
+        return reset;
     }
 
     // ---------------------------------------------------------------- positions in headers
@@ -537,18 +598,10 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
             if (f != null) {
                 return f;
             }
-            Tail t = tail(key, true);
-            Followed started = new Followed(key, t.epoch(), t.offset());
+            Followed started = new Followed(key, tail(key, true));
             followed.put(key, started);
             try {
-                started.consumer = stream.createOrderedConsumer(new OrderedConsumerConfiguration()
-                                .filterSubject(subjects.subject(key))
-                                .deliverPolicy(DeliverPolicy.ByStartSequence)
-                                .startSequence(t.seq() + 1))
-                        .consume(dispatcher, m -> onLive(started, m));
-                if (started.stopped) {
-                    started.stop(); // a stream reset came in between: stop the consumer it did not see
-                }
+                consume(started);
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 followed.remove(key, started);
                 started.stop();
@@ -560,15 +613,43 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         }
     }
 
+    /** Begins a (new) consumer of the room after the last message it saw. */
+    private void consume(Followed f) throws IOException, JetStreamApiException {
+        Resume next = f.retire();
+        MessageConsumer c = stream.createOrderedConsumer(new OrderedConsumerConfiguration()
+                        .filterSubject(subjects.subject(f.key))
+                        .deliverPolicy(DeliverPolicy.ByStartSequence)
+                        .startSequence(next.seq()))
+                .consume(dispatcher, m -> onLive(f, next.generation(), m));
+        f.install(c, next.generation());
+    }
+
+    /**
+     * After a reconnect: jnats' ordered consumers notice a lost server-side consumer only after
+     * missed heartbeats (many seconds), so every room's consumer is begun again at once, after
+     * the last message it saw; its position goes on, nothing twice.
+     */
+    private void resumeAll() throws IOException, JetStreamApiException {
+        for (Followed f : followed.values()) {
+            if (!f.stopped) {
+                consume(f);
+            }
+        }
+    }
+
     private void superviseLoop() {
         int attempt = 0;
         long checked = System.nanoTime();
         while (!closed) {
             try {
-                if (checkStreamNow || System.nanoTime() - checked > STREAM_CHECK_NANOS) {
+                boolean resume = resumeNow;
+                if (resume || checkStreamNow || System.nanoTime() - checked > STREAM_CHECK_NANOS) {
+                    resumeNow = false;
                     checkStreamNow = false;
                     checked = System.nanoTime();
-                    checkStream();
+                    if (!checkStream() && resume) {
+                        resumeAll();
+                    }
                 }
                 reconcile();
                 attempt = 0;
@@ -581,6 +662,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                 }
                 LOG.log(System.Logger.Level.DEBUG, "following the rooms failed: {0}", e.toString());
                 checkStreamNow = true;
+                resumeNow = true; // a consumer may have been retired without a successor
                 try {
                     Thread.sleep(backoff.delay(attempt++).toMillis());
                 } catch (InterruptedException ie) {
@@ -613,28 +695,34 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     }
 
     /** Dispatcher thread: one room's messages in stream order. */
-    private void onLive(Followed f, Message m) {
-        if (f.stopped) {
-            return;
+    private void onLive(Followed f, long generation, Message m) {
+        f.lock.lock();
+        try {
+            if (f.stopped || f.generation != generation) {
+                return; // a retired consumer's: its successor begins after what counted
+            }
+            f.lastSeq = m.metaData().streamSequence();
+            Position p = stamp(m.getHeaders());
+            if (p == null) {
+                decodeErrors.increment();
+                return;
+            }
+            if (!p.epoch().equals(f.epoch)) {
+                // The room's history began again (it expired, or a foreign message broke the chain).
+                f.epoch = p.epoch();
+                f.last = 0;
+            }
+            if (p.offset() <= f.last) {
+                return; // a marker, or had already
+            }
+            if (p.offset() != f.last + 1) {
+                liveGaps.increment(); // removed (age, count) before this consumer read it
+            }
+            f.last = p.offset();
+            deliver(f.key, p, m.getData());
+        } finally {
+            f.lock.unlock();
         }
-        Position p = stamp(m.getHeaders());
-        if (p == null) {
-            decodeErrors.increment();
-            return;
-        }
-        if (!p.epoch().equals(f.epoch)) {
-            // The room's history began again (it expired, or a foreign message broke the chain).
-            f.epoch = p.epoch();
-            f.last = 0;
-        }
-        if (p.offset() <= f.last) {
-            return; // a marker, or had already
-        }
-        if (p.offset() != f.last + 1) {
-            liveGaps.increment(); // removed (age, count) before this consumer read it
-        }
-        f.last = p.offset();
-        deliver(f.key, p, m.getData());
     }
 
     private void deliver(String key, Position position, byte[] bytes) {
@@ -823,7 +911,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     public Set<String> followedRooms() {
         Set<String> rooms = new HashSet<>();
         followed.values().forEach(f -> {
-            if (f.consumer != null && !f.stopped) {
+            if (f.started && !f.stopped) {
                 rooms.add(f.key);
             }
         });
