@@ -108,9 +108,11 @@ import io.nats.client.impl.Headers;
  * connection as sender on the publisher's instance. A {@link #read} first begins to follow the
  * room, which fixes where live delivery starts, so what it does not return is delivered live: no
  * gap at the switch. jnats reconnects (no reconnect buffer: a publish while disconnected fails at
- * once), and the ordered consumers resume where they were; a supervisor thread follows
- * {@link Hub#rooms()} and checks the stream every second: when it was created again (a server
- * that lost its store), it begins following every room again from its new history.
+ * once). A supervisor thread follows {@link Hub#rooms()}; after a reconnect it begins every
+ * room's consumer again after the last message that room's consumer saw (jnats would notice a
+ * lost server-side consumer only after missed heartbeats), and every second, and after a
+ * reconnect, it checks the stream: when it was created again (a server that lost its store), it
+ * begins following every room again from its new history.
  * <p>
  * A read finds the stream sequence where to start from the room's first kept message (offsets
  * are consecutive, so {@code first.seq + (after + 1 - first.offset)} is a lower bound) and reads
