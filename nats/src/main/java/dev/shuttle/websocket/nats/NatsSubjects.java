@@ -8,6 +8,8 @@ import java.util.Base64;
  * unpadded base64url. A room key may hold anything ({@code /chat?room=a.b *}), a subject token may
  * not hold dots, spaces or wildcards; base64url's alphabet ({@code A-Z a-z 0-9 - _}) is safe in
  * every token, and one room is exactly one token, so no room's subject can match another's.
+ * {@link JetStreamHistory} names its rooms under {@code CHANNEL.history}: one token more than a
+ * bridge's, so a bridge's subjects and the history's never match each other.
  */
 final class NatsSubjects {
     private final String prefix;
@@ -19,6 +21,11 @@ final class NatsSubjects {
             }
         }
         this.prefix = channel + ".";
+    }
+
+    /** {@return the wildcard that matches every room's subject, {@code CHANNEL.>}} */
+    String all() {
+        return prefix + ">";
     }
 
     String subject(String room) {

@@ -25,16 +25,19 @@ public final class BrokerProcess implements AutoCloseable {
     private final String debianPackage;
     private final IntFunction<List<String>> arguments;
     private final Path dir;
+    /** What the broker stores across restarts (JetStream's store directory), or null. */
+    private final Path store;
     private final int port;
     private final int monitorPort;
     private Process process;
     private int starts;
 
-    private BrokerProcess(String binary, String debianPackage, Path dir, int monitorPort,
+    private BrokerProcess(String binary, String debianPackage, Path dir, Path store, int monitorPort,
                           IntFunction<List<String>> arguments) throws IOException {
         this.binary = binary;
         this.debianPackage = debianPackage;
         this.dir = dir;
+        this.store = store;
         this.monitorPort = monitorPort;
         this.arguments = arguments;
         this.port = freePort();
@@ -51,11 +54,12 @@ public final class BrokerProcess implements AutoCloseable {
         String bin = find("nats-server", "nats-server");
         Path dir = Files.createTempDirectory("shuttle-nats");
         int monitor = freePort();
-        BrokerProcess b = new BrokerProcess(bin, "nats-server", dir, monitor, port -> {
+        Path store = jetStream ? dir.resolve("js") : null;
+        BrokerProcess b = new BrokerProcess(bin, "nats-server", dir, store, monitor, port -> {
             List<String> a = new ArrayList<>(List.of("-a", "127.0.0.1", "-p", String.valueOf(port),
                     "-m", String.valueOf(monitor)));
             if (jetStream) {
-                a.addAll(List.of("-js", "-sd", dir.resolve("js").toString()));
+                a.addAll(List.of("-js", "-sd", store.toString()));
             }
             return a;
         });
@@ -72,7 +76,7 @@ public final class BrokerProcess implements AutoCloseable {
     public static BrokerProcess redis() throws Exception {
         String bin = find("redis-server", "redis-server");
         Path dir = Files.createTempDirectory("shuttle-redis");
-        BrokerProcess b = new BrokerProcess(bin, "redis-server", dir, -1, port -> List.of(
+        BrokerProcess b = new BrokerProcess(bin, "redis-server", dir, null, -1, port -> List.of(
                 "--bind", "127.0.0.1", "--port", String.valueOf(port), "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--protected-mode", "no"));
         b.start();
@@ -138,6 +142,26 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the broker, deletes what it stored (JetStream's store directory; redis-server here
+     * stores nothing) and starts it again on the same port: a broker that lost its data.
+     *
+     * @throws Exception when it does not come up again
+     */
+    public void restartEmpty() throws Exception {
+        kill();
+        if (store != null && Files.exists(store)) {
+            deleteTree(store);
+        }
+        start();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     private static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -176,8 +200,6 @@ public final class BrokerProcess implements AutoCloseable {
     @Override
     public void close() throws Exception {
         kill();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(dir);
     }
 }
