@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.shuttle.websocket.bridge.HubBridge;
 import dev.shuttle.websocket.bridge.PubSubConfig;
 import dev.shuttle.websocket.hub.HistoryStore;
+import dev.shuttle.websocket.nats.JetStreamHistory;
 import dev.shuttle.websocket.nats.NatsBridge;
 import dev.shuttle.websocket.redis.RedisBridge;
 import dev.shuttle.websocket.redis.RedisHistory;
@@ -47,7 +48,8 @@ public final class ScaleOut {
             case LOCAL -> HistoryStore.inMemory(maxCount, maxAge, 1);
             case REDIS -> RedisHistory.builder().url(pubSub.url()).channel(pubSub.channel())
                     .maxCount(maxCount).maxAge(maxAge).build();
-            case NATS -> throw new IllegalArgumentException("JETSTREAM-PENDING");
+            case NATS -> JetStreamHistory.builder().url(pubSub.url()).channel(pubSub.channel())
+                    .maxCount(maxCount).maxAge(maxAge).build();
         };
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.shuttle.websocket.bridge.testing.BrokerProcess;
+import dev.shuttle.websocket.nats.JetStreamHistory;
 import dev.shuttle.websocket.redis.RedisHistory;
 
 /**
@@ -145,6 +146,15 @@ class HubClusterTest {
         startCluster("--pubsub", redis.url("redis"), "--history", "500");
         assertTrue(servers.get(1).historyStore() instanceof RedisHistory, "the history is Redis's");
         assertNull(servers.get(1).bridge(), "the stream carries the messages: no bridge beside it");
+        recoversOnAnotherInstance();
+    }
+
+    @Test
+    void natsJetStreamHistoryRecoversOnAnotherInstance() throws Exception {
+        BrokerProcess nats = broker(BrokerProcess.nats(true));
+        startCluster("--pubsub", nats.url("nats"), "--history", "500");
+        assertTrue(servers.get(1).historyStore() instanceof JetStreamHistory, "the history is JetStream's");
+        assertNull(servers.get(1).bridge());
         recoversOnAnotherInstance();
     }
 

@@ -588,6 +588,20 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
 
     // ---------------------------------------------------------------- following the rooms
 
+    /** The joining thread fixes where the room's live delivery starts, so the member misses nothing published after its join. */
+    @Override
+    public void joined(String key) {
+        if (closed) {
+            return;
+        }
+        try {
+            follow(key);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            // NATS unreachable: the supervisor follows the room when it can; until then the member may miss messages.
+            LOG.log(System.Logger.Level.DEBUG, "following a room on join failed: {0}", e.toString());
+        }
+    }
+
     /** Begins to follow a room after its last message now, unless it is followed already. */
     private Followed follow(String key) throws IOException, JetStreamApiException {
         Followed f = followed.get(key);
