@@ -145,6 +145,31 @@ public abstract class BridgeBuilder<B extends BridgeBuilder<B>> {
         return channel;
     }
 
+    /** {@return this instance's id} */
+    public UUID instanceIdValue() {
+        return instanceId;
+    }
+
+    /** {@return how many local publishes may wait for the broker} */
+    public int outgoingQueueValue() {
+        return outgoingQueue;
+    }
+
+    /** {@return the longest room key carried, in UTF-8 bytes} */
+    public int maxRoomBytesValue() {
+        return maxRoomBytes;
+    }
+
+    /** {@return the largest payload carried} */
+    public int maxPayloadValue() {
+        return maxPayload;
+    }
+
+    /** {@return the delays between reconnect attempts} */
+    public Backoff backoffValue() {
+        return backoff;
+    }
+
     private static int positive(int n, String name) {
         if (n < 1) {
             throw new IllegalArgumentException(name + " must be at least 1: " + n);

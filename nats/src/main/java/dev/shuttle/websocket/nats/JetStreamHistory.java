@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.shuttle.websocket.PreparedMessage;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.bridge.Backoff;
-import dev.shuttle.websocket.bridge.BridgeBuilder;
+import dev.shuttle.websocket.bridge.HistoryBuilder;
 import dev.shuttle.websocket.bridge.Envelope;
 import dev.shuttle.websocket.bridge.EnvelopeCodec;
 import dev.shuttle.websocket.bridge.MalformedEnvelopeException;
@@ -275,19 +275,19 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     private JetStreamHistory(Builder b) {
         this.subjects = new NatsSubjects(b.channelName() + ".history");
         this.streamName = streamName(b.channelName());
-        this.maxCount = b.maxCount;
-        this.maxAge = b.maxAge;
-        this.timeout = b.timeout;
+        this.maxCount = b.maxCountValue();
+        this.maxAge = b.maxAgeValue();
+        this.timeout = b.timeoutValue();
         this.storage = b.memory ? StorageType.Memory : StorageType.File;
         this.replicas = b.replicas;
-        this.instance = b.instance;
-        this.codec = new EnvelopeCodec(EnvelopeCodec.DEFAULT_MAX_ROOM_BYTES, b.maxPayload);
-        this.backoff = b.backoff;
-        this.appends = new ArrayBlockingQueue<>(b.queue);
+        this.instance = b.instanceIdValue();
+        this.codec = new EnvelopeCodec(b.maxRoomBytesValue(), b.maxPayloadValue());
+        this.backoff = b.backoffValue();
+        this.appends = new ArrayBlockingQueue<>(b.outgoingQueueValue());
         Options options = new Options.Builder()
                 .server(b.brokerUrl())
                 .connectionName("shuttle-history")
-                .connectionTimeout(b.timeout)
+                .connectionTimeout(b.timeoutValue())
                 .maxReconnects(-1)
                 .reconnectDelayHandler(attempt -> backoff.delay((int) Math.min(attempt, 30)))
                 .reconnectBufferSize(0) // fail a publish at once while disconnected: counted as lost
@@ -312,7 +312,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                     }
                 })
                 .build();
-        JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(b.timeout).build();
+        JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(b.timeoutValue()).build();
         try {
             this.connection = Nats.connect(options);
             this.js = connection.jetStream(jso);
@@ -968,15 +968,11 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         }
     }
 
-    /** Builds a {@link JetStreamHistory}; it connects, and finds or creates the stream, at once. */
-    public static final class Builder extends BridgeBuilder<Builder> {
-        private int maxCount = 1000;
-        private Duration maxAge = Duration.ofMinutes(10);
-        private int queue = DEFAULT_QUEUE;
-        private Duration timeout = Duration.ofSeconds(2);
-        private UUID instance = UUID.randomUUID();
-        private int maxPayload = DEFAULT_MAX_PAYLOAD;
-        private Backoff backoff = Backoff.DEFAULT;
+    /**
+     * Builds a {@link JetStreamHistory}; it connects, and finds or creates the stream, at once.
+     * {@code maxCount} is the stream's {@code MaxMsgsPerSubject}, {@code maxAge} its {@code MaxAge}.
+     */
+    public static final class Builder extends HistoryBuilder<Builder> {
         private boolean memory;
         private int replicas = 1;
 
@@ -985,50 +981,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
 
         @Override
         protected Builder self() {
-            return this;
-        }
-
-        /**
-         * Messages kept per room (the stream's {@code MaxMsgsPerSubject}); default 1000.
-         *
-         * @param n at least 1
-         * @return this builder
-         */
-        public Builder maxCount(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxCount must be at least 1: " + n);
-            }
-            this.maxCount = n;
-            return this;
-        }
-
-        /**
-         * How long a message is kept (the stream's {@code MaxAge}); default 10 minutes. A room
-         * idle for longer has no history left, and its next message begins a new epoch.
-         *
-         * @param age positive
-         * @return this builder
-         */
-        public Builder maxAge(Duration age) {
-            if (age.isNegative() || age.isZero()) {
-                throw new IllegalArgumentException("maxAge must be positive: " + age);
-            }
-            this.maxAge = age;
-            return this;
-        }
-
-        /**
-         * How long connecting, a request and an append (with its retries when other instances
-         * append to the same room) may take; default 2 s.
-         *
-         * @param timeout positive
-         * @return this builder
-         */
-        public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive: " + timeout);
-            }
-            this.timeout = timeout;
             return this;
         }
 
@@ -1057,41 +1009,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                 throw new IllegalArgumentException("replicas must be in 1..5: " + n);
             }
             this.replicas = n;
-            return this;
-        }
-
-        @Override
-        public Builder outgoingQueue(int messages) {
-            super.outgoingQueue(messages);
-            this.queue = messages;
-            return this;
-        }
-
-        @Override
-        public Builder instanceId(UUID id) {
-            super.instanceId(id);
-            this.instance = id;
-            return this;
-        }
-
-        @Override
-        public Builder maxPayload(int bytes) {
-            super.maxPayload(bytes);
-            this.maxPayload = bytes;
-            return this;
-        }
-
-        /**
-         * The delays between jnats' reconnect attempts and the supervisor's retries (default
-         * 100 ms doubling to 5 s, with jitter).
-         *
-         * @param backoff the backoff
-         * @return this builder
-         */
-        @Override
-        public Builder backoff(Backoff backoff) {
-            super.backoff(backoff);
-            this.backoff = backoff;
             return this;
         }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.shuttle.websocket.PreparedMessage;
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.bridge.Backoff;
-import dev.shuttle.websocket.bridge.BridgeBuilder;
+import dev.shuttle.websocket.bridge.HistoryBuilder;
 import dev.shuttle.websocket.bridge.Envelope;
 import dev.shuttle.websocket.bridge.EnvelopeCodec;
 import dev.shuttle.websocket.bridge.MalformedEnvelopeException;
@@ -132,20 +132,20 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
 
     private RedisHistory(Builder b) {
         this.prefix = b.channelName() + ":";
-        this.maxCount = b.maxCount;
-        this.maxAge = b.maxAge;
-        this.instance = b.instance;
-        this.codec = new EnvelopeCodec(EnvelopeCodec.DEFAULT_MAX_ROOM_BYTES, b.maxPayload);
-        this.backoff = Backoff.DEFAULT;
+        this.maxCount = b.maxCountValue();
+        this.maxAge = b.maxAgeValue();
+        this.instance = b.instanceIdValue();
+        this.codec = new EnvelopeCodec(b.maxRoomBytesValue(), b.maxPayloadValue());
+        this.backoff = b.backoffValue();
         RedisURI uri = RedisURI.create(b.brokerUrl());
-        uri.setTimeout(b.timeout);
+        uri.setTimeout(b.timeoutValue());
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
         this.commands = client.connect(CODEC);
         this.reader = client.connect(CODEC);
-        this.appends = new ArrayBlockingQueue<>(b.queue);
+        this.appends = new ArrayBlockingQueue<>(b.outgoingQueueValue());
     }
 
     /** {@return a builder; {@link Builder#url} is required} */
@@ -512,80 +512,14 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    /** Builds a {@link RedisHistory}; it connects at once. */
-    public static final class Builder extends BridgeBuilder<Builder> {
-        private int maxCount = 1000;
-        private Duration maxAge = Duration.ofMinutes(10);
-        private int queue = DEFAULT_QUEUE;
-        private Duration timeout = Duration.ofSeconds(2);
-        private UUID instance = UUID.randomUUID();
-        private int maxPayload = DEFAULT_MAX_PAYLOAD;
+    /** Builds a {@link RedisHistory}; it connects at once. {@code maxCount} is each room stream's {@code MAXLEN}, {@code maxAge} also the keys' {@code PEXPIRE}. */
+    public static final class Builder extends HistoryBuilder<Builder> {
 
         private Builder() {
         }
 
         @Override
         protected Builder self() {
-            return this;
-        }
-
-        /**
-         * Messages kept per room (the stream's {@code MAXLEN}); default 1000.
-         *
-         * @param n at least 1
-         * @return this builder
-         */
-        public Builder maxCount(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("maxCount must be at least 1: " + n);
-            }
-            this.maxCount = n;
-            return this;
-        }
-
-        /**
-         * How long a message is kept, and an idle room's keys live; default 10 minutes.
-         *
-         * @param age positive
-         * @return this builder
-         */
-        public Builder maxAge(Duration age) {
-            if (age.isNegative() || age.isZero()) {
-                throw new IllegalArgumentException("maxAge must be positive: " + age);
-            }
-            this.maxAge = age;
-            return this;
-        }
-
-        /**
-         * How long a connection or a command may take (default 2 s).
-         *
-         * @param timeout the timeout
-         * @return this builder
-         */
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        @Override
-        public Builder outgoingQueue(int messages) {
-            super.outgoingQueue(messages);
-            this.queue = messages;
-            return this;
-        }
-
-        @Override
-        public Builder instanceId(UUID id) {
-            super.instanceId(id);
-            this.instance = id;
-            return this;
-        }
-
-        @Override
-        public Builder maxPayload(int bytes) {
-            super.maxPayload(bytes);
-            this.maxPayload = bytes;
             return this;
         }
 
