@@ -40,7 +40,6 @@ import dev.shuttle.websocket.hub.Room;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
-import io.nats.client.ErrorListener;
 import io.nats.client.FetchConsumeOptions;
 import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
@@ -300,17 +299,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                         }
                     }
                 })
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void errorOccurred(Connection c, String error) {
-                        LOG.log(System.Logger.Level.DEBUG, "NATS error: {0}", error);
-                    }
-
-                    @Override
-                    public void exceptionOccurred(Connection c, Exception e) {
-                        LOG.log(System.Logger.Level.DEBUG, "NATS exception: {0}", e.toString());
-                    }
-                })
+                .errorListener(new DebugErrors(LOG))
                 .build();
         JetStreamOptions jso = JetStreamOptions.builder().requestTimeout(b.timeoutValue()).build();
         try {

@@ -9,7 +9,6 @@ import dev.shuttle.websocket.bridge.BrokerLink;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
-import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 
@@ -44,17 +43,7 @@ final class NatsLink implements BrokerLink {
                         }
                     }
                 })
-                .errorListener(new ErrorListener() {
-                    @Override
-                    public void errorOccurred(Connection c, String error) {
-                        LOG.log(System.Logger.Level.DEBUG, "NATS error: {0}", error);
-                    }
-
-                    @Override
-                    public void exceptionOccurred(Connection c, Exception e) {
-                        LOG.log(System.Logger.Level.DEBUG, "NATS exception: {0}", e.toString());
-                    }
-                })
+                .errorListener(new DebugErrors(LOG))
                 .build();
         Connection c = Nats.connect(options);
         connection = c;
