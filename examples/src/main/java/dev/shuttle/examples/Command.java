@@ -101,7 +101,7 @@ record Command(String example, String host, int port, boolean help, String trans
         }
         PubSubConfig pubSub;
         try {
-            pubSub = pubSubOption != null ? PubSubConfig.fromOption(pubSubOption, BridgeBuilder.DEFAULT_CHANNEL)
+            pubSub = pubSubOption != null ? PubSubConfig.fromOption(pubSubOption, env.getOrDefault("WS_PUBSUB_CHANNEL", BridgeBuilder.DEFAULT_CHANNEL))
                     : example.equals("broadcast") ? PubSubConfig.fromEnvironment(env) : PubSubConfig.LOCAL;
         } catch (IllegalArgumentException e) {
             throw new UsageException((pubSubOption != null ? "--pubsub: " : "") + e.getMessage());

@@ -123,6 +123,8 @@ class BroadcastScaleOutTest {
         Command c = Command.parse(Map.of(), "broadcast", "--pubsub", "redis://127.0.0.1:6390/0", "--history", "20");
         assertEquals(new PubSubConfig(PubSubConfig.Adapter.REDIS, "redis://127.0.0.1:6390/0", "websocket.broadcast"), c.pubSub());
         assertEquals(20, c.history());
+        assertEquals("rooms.x", Command.parse(Map.of("WS_PUBSUB_CHANNEL", "rooms.x"), "broadcast", "--pubsub", "nats://127.0.0.1:4222")
+                .pubSub().channel(), "the channel of WS_PUBSUB_CHANNEL beside --pubsub");
         assertEquals(PubSubConfig.Adapter.NATS, Command.parse(Map.of("WS_PUBSUB_ENABLED", "true", "WS_PUBSUB_ADAPTER", "nats"), "broadcast")
                 .pubSub().adapter(), "WS_PUBSUB_* when there is no --pubsub");
         assertEquals(PubSubConfig.LOCAL, Command.parse(Map.of("WS_PUBSUB_ENABLED", "true", "WS_PUBSUB_ADAPTER", "nats"), "echo").pubSub());
