@@ -13,23 +13,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.shuttle.websocket.PreparedMessage;
-import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.bridge.Backoff;
+import dev.shuttle.websocket.bridge.BrokerHistory;
 import dev.shuttle.websocket.bridge.HistoryBuilder;
 import dev.shuttle.websocket.bridge.Envelope;
-import dev.shuttle.websocket.bridge.EnvelopeCodec;
 import dev.shuttle.websocket.bridge.MalformedEnvelopeException;
 import dev.shuttle.websocket.hub.HistoryEntry;
 import dev.shuttle.websocket.hub.HistoryRead;
@@ -117,7 +112,7 @@ import io.nats.client.impl.Headers;
  * are consecutive, so {@code first.seq + (after + 1 - first.offset)} is a lower bound) and reads
  * the room's messages from there with a short-lived ordered consumer, skipping those it has.
  */
-public final class JetStreamHistory implements HistoryStore, AutoCloseable {
+public final class JetStreamHistory extends BrokerHistory {
     private static final System.Logger LOG = System.getLogger(JetStreamHistory.class.getName());
     static final String EPOCH_HEADER = "Shuttle-Epoch";
     static final String OFFSET_HEADER = "Shuttle-Offset";
@@ -132,9 +127,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     /** Rooms whose last stored message the drainer remembers. */
     private static final int TAILS = 4096;
     private static final byte[] EMPTY = new byte[0];
-
-    private record Append(String key, PreparedMessage body, WebSocket sender) {
-    }
 
     /** A room's last message: its stream sequence and its position (0 for an epoch marker). */
     private record Tail(long seq, String epoch, long offset) {
@@ -230,19 +222,14 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     private final Duration timeout;
     private final StorageType storage;
     private final int replicas;
-    private final UUID instance;
-    private final EnvelopeCodec codec;
     private final Backoff backoff;
     private final Connection connection;
     private final JetStream js;
     private final JetStreamManagement jsm;
     private final Dispatcher dispatcher;
-    private final BlockingQueue<Append> appends;
     private final ConcurrentHashMap<String, Followed> followed = new ConcurrentHashMap<>();
     /** Serialises beginning to follow (a read and the supervisor may ask for the same room). */
     private final ReentrantLock followLock = new ReentrantLock();
-    /** Senders of this instance's appends not delivered yet, by message id. */
-    private final ConcurrentHashMap<Long, WebSocket> senders = new ConcurrentHashMap<>();
     /** Owned by the drainer thread. */
     private final Map<String, Tail> tails = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -253,12 +240,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     /** Raised on a reconnect and a stream reset: the drainer then forgets its tails (the stream may be new). */
     private final AtomicLong tailsGeneration = new AtomicLong();
     private long tailsSeen; // drainer
-    private final AtomicLong sequence = new AtomicLong();
-    private final LongAdder appended = new LongAdder();
-    private final LongAdder lost = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder decodeErrors = new LongAdder();
-    private final LongAdder liveGaps = new LongAdder();
     private final LongAdder streamResets = new LongAdder();
     private volatile StreamContext stream;
     /** When the stream was created, as last seen; owned by the supervisor. */
@@ -266,12 +247,9 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     private volatile boolean checkStreamNow;
     /** Set on a reconnect: every room's consumer is begun again after what it delivered. */
     private volatile boolean resumeNow;
-    private volatile Hub hub;
-    private volatile boolean closed;
-    private Thread drainer;
-    private Thread supervisor;
 
     private JetStreamHistory(Builder b) {
+        super(b, "shuttle-jetstream-history");
         this.subjects = new NatsSubjects(b.channelName() + ".history");
         this.streamName = streamName(b.channelName());
         this.maxCount = b.maxCountValue();
@@ -279,10 +257,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         this.timeout = b.timeoutValue();
         this.storage = b.memory ? StorageType.Memory : StorageType.File;
         this.replicas = b.replicas;
-        this.instance = b.instanceIdValue();
-        this.codec = new EnvelopeCodec(b.maxRoomBytesValue(), b.maxPayloadValue());
         this.backoff = b.backoffValue();
-        this.appends = new ArrayBlockingQueue<>(b.outgoingQueueValue());
         Options options = new Options.Builder()
                 .server(b.brokerUrl())
                 .connectionName("shuttle-history")
@@ -344,16 +319,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no SHA-256", e);
         }
-    }
-
-    @Override
-    public synchronized void attach(Hub hub) {
-        if (this.hub != null) {
-            throw new IllegalStateException("a JetStreamHistory serves one hub");
-        }
-        this.hub = Objects.requireNonNull(hub, "hub");
-        drainer = Thread.ofVirtual().name("shuttle-jetstream-history-append").start(this::drainLoop);
-        supervisor = Thread.ofVirtual().name("shuttle-jetstream-history-follow").start(this::superviseLoop);
     }
 
     private static String newEpoch() {
@@ -502,37 +467,9 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
 
     // ---------------------------------------------------------------- append (publisher thread, then drainer)
 
-    @Override
-    public void append(String key, PreparedMessage body, WebSocket sender) {
-        if (closed || !appends.offer(new Append(key, body, sender))) {
-            lost.increment();
-            LOG.log(System.Logger.Level.DEBUG, "history append lost: queue full or closed");
-        }
-    }
-
-    private void drainLoop() {
-        try {
-            while (!closed) {
-                Append a = appends.take();
-                if (a.body().payload().length > codec.maxPayload()
-                        || a.key().getBytes(StandardCharsets.UTF_8).length > codec.maxRoomBytes()) {
-                    lost.increment();
-                    continue;
-                }
-                long id = sequence.incrementAndGet();
-                byte[] envelope = codec.encode(new Envelope(instance, a.key(), id, a.body().isBinary(), a.body().payload()));
-                if (a.sender() != null) {
-                    senders.put(id, a.sender());
-                }
-                store(a.key(), envelope, id);
-            }
-        } catch (InterruptedException e) {
-            // closed
-        }
-    }
-
     /** Drainer: publishes at the room's next offset, again while another instance was first. */
-    private void store(String key, byte[] envelope, long id) {
+    @Override
+    protected void store(String key, byte[] envelope, long id) {
         String subject = subjects.subject(key);
         long deadline = System.nanoTime() + timeout.toNanos();
         long generation = tailsGeneration.get();
@@ -567,12 +504,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                 return;
             }
         }
-    }
-
-    private void failed(long id, Throwable e) {
-        senders.remove(id);
-        lost.increment();
-        LOG.log(System.Logger.Level.DEBUG, "history append failed: {0}", e.toString());
     }
 
     // ---------------------------------------------------------------- following the rooms
@@ -642,7 +573,8 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         }
     }
 
-    private void superviseLoop() {
+    @Override
+    protected void followLoop() {
         int attempt = 0;
         long checked = System.nanoTime();
         while (!closed) {
@@ -680,7 +612,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     /** Follows exactly the rooms with local members (and, for a while, rooms a read asked about). */
     private void reconcile() throws IOException, JetStreamApiException {
         Set<String> wanted = new HashSet<>();
-        for (Room r : hub.rooms()) {
+        for (Room r : hub().rooms()) {
             if (!r.isExpired()) {
                 wanted.add(r.key());
             }
@@ -696,7 +628,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
             }
             return drop;
         });
-        senders.values().removeIf(ws -> !ws.isOpen()); // left before its message came back
+        forgetClosedSenders();
     }
 
     /** Dispatcher thread: one room's messages in stream order. */
@@ -728,31 +660,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
         } finally {
             f.lock.unlock();
         }
-    }
-
-    private void deliver(String key, Position position, byte[] bytes) {
-        Envelope e;
-        try {
-            e = codec.decode(bytes);
-        } catch (MalformedEnvelopeException ex) {
-            decodeErrors.increment();
-            return;
-        }
-        if (!e.room().equals(key)) {
-            decodeErrors.increment();
-            return;
-        }
-        WebSocket sender = instance.equals(e.instance()) ? senders.remove(e.messageId()) : null;
-        try {
-            hub.deliverAt(key, position, hub.render(key, position, body(e)), sender);
-            delivered.increment();
-        } catch (RuntimeException ex) {
-            LOG.log(System.Logger.Level.WARNING, "delivery from the history failed", ex);
-        }
-    }
-
-    private static PreparedMessage body(Envelope e) {
-        return e.binary() ? PreparedMessage.binary(e.payload()) : PreparedMessage.textUtf8(e.payload());
     }
 
     // ---------------------------------------------------------------- read and head (any thread)
@@ -863,7 +770,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
                     decodeErrors.increment();
                     break; // the entries so far are whole; the hub reads on or treats the rest as a gap
                 }
-                entries.add(new HistoryEntry(p, hub.render(key, p, body(e))));
+                entries.add(new HistoryEntry(p, hub().render(key, p, body(e))));
                 cursor = p.offset();
                 if (m.metaData().streamSequence() >= to) {
                     break;
@@ -881,31 +788,6 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- state
-
-    /** {@return appends JetStream stored} */
-    public long appended() {
-        return appended.sum();
-    }
-
-    /** {@return appends that JetStream did not store (queue full, disconnected, refused, unanswered)} */
-    public long lost() {
-        return lost.sum();
-    }
-
-    /** {@return messages delivered from the stream to the local hub} */
-    public long delivered() {
-        return delivered.sum();
-    }
-
-    /** {@return messages without a position header or a valid envelope} */
-    public long decodeErrors() {
-        return decodeErrors.sum();
-    }
-
-    /** {@return times live following skipped offsets (removed before they were read)} */
-    public long liveGaps() {
-        return liveGaps.sum();
-    }
 
     /** {@return times the stream was found created again (its history lost) and every room was begun again} */
     public long streamResets() {
@@ -934,20 +816,7 @@ public final class JetStreamHistory implements HistoryStore, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        closed = true;
-        for (Thread t : new Thread[] {drainer, supervisor}) {
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        lost.add(appends.size());
-        appends.clear();
+    protected void closeBroker() {
         followed.values().forEach(Followed::stop);
         followed.clear();
         try {

@@ -5,23 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.shuttle.websocket.PreparedMessage;
-import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.bridge.Backoff;
+import dev.shuttle.websocket.bridge.BrokerHistory;
 import dev.shuttle.websocket.bridge.HistoryBuilder;
 import dev.shuttle.websocket.bridge.Envelope;
-import dev.shuttle.websocket.bridge.EnvelopeCodec;
 import dev.shuttle.websocket.bridge.MalformedEnvelopeException;
 import dev.shuttle.websocket.hub.HistoryEntry;
 import dev.shuttle.websocket.hub.HistoryRead;
@@ -66,7 +59,7 @@ import io.lettuce.core.codec.StringCodec;
  * the publishing connection as sender on the publisher's instance. A {@link #read} first fixes
  * that starting offset, so what it does not return is delivered live: no gap at the switch.
  */
-public final class RedisHistory implements HistoryStore, AutoCloseable {
+public final class RedisHistory extends BrokerHistory {
     private static final System.Logger LOG = System.getLogger(RedisHistory.class.getName());
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     /** KEYS epoch, seq, stream; ARGV candidate epoch, maxlen, envelope, now ms, ttl ms. Returns {epoch, offset}. */
@@ -88,9 +81,6 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     private static final long READ_BLOCK_MILLIS = 100;
     private static final int READ_COUNT = 256;
 
-    private record Append(String key, PreparedMessage body, WebSocket sender) {
-    }
-
     /** A room this instance follows; {@code last} is the offset delivered (or started from). */
     private static final class Followed {
         final ReentrantLock lock = new ReentrantLock();
@@ -109,33 +99,17 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     private final String prefix;
     private final int maxCount;
     private final Duration maxAge;
-    private final UUID instance;
-    private final EnvelopeCodec codec;
     private final Backoff backoff;
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> commands;
     private final StatefulRedisConnection<String, byte[]> reader;
-    private final BlockingQueue<Append> appends;
     private final ConcurrentHashMap<String, Followed> followed = new ConcurrentHashMap<>();
-    /** Senders of this instance's appends not delivered yet, by message id; bounded by the queue. */
-    private final ConcurrentHashMap<Long, WebSocket> senders = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
-    private final LongAdder appended = new LongAdder();
-    private final LongAdder lost = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder decodeErrors = new LongAdder();
-    private final LongAdder liveGaps = new LongAdder();
-    private volatile Hub hub;
-    private volatile boolean closed;
-    private Thread drainer;
-    private Thread follower;
 
     private RedisHistory(Builder b) {
+        super(b, "shuttle-redis-history");
         this.prefix = b.channelName() + ":";
         this.maxCount = b.maxCountValue();
         this.maxAge = b.maxAgeValue();
-        this.instance = b.instanceIdValue();
-        this.codec = new EnvelopeCodec(b.maxRoomBytesValue(), b.maxPayloadValue());
         this.backoff = b.backoffValue();
         RedisURI uri = RedisURI.create(b.brokerUrl());
         uri.setTimeout(b.timeoutValue());
@@ -145,22 +119,11 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
                 .build());
         this.commands = client.connect(CODEC);
         this.reader = client.connect(CODEC);
-        this.appends = new ArrayBlockingQueue<>(b.outgoingQueueValue());
     }
 
     /** {@return a builder; {@link Builder#url} is required} */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public synchronized void attach(Hub hub) {
-        if (this.hub != null) {
-            throw new IllegalStateException("a RedisHistory serves one hub");
-        }
-        this.hub = Objects.requireNonNull(hub, "hub");
-        drainer = Thread.ofVirtual().name("shuttle-redis-history-append").start(this::drainLoop);
-        follower = Thread.ofVirtual().name("shuttle-redis-history-follow").start(this::followLoop);
     }
 
     private String epochKey(String room) {
@@ -182,52 +145,22 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     // ---------------------------------------------------------------- append (publisher thread, then drainer)
 
     @Override
-    public void append(String key, PreparedMessage body, WebSocket sender) {
-        if (closed || !appends.offer(new Append(key, body, sender))) {
-            lost.increment();
-            LOG.log(System.Logger.Level.DEBUG, "history append lost: queue full or closed");
-        }
-    }
-
-    private void drainLoop() {
+    protected void store(String key, byte[] envelope, long id) {
         try {
-            while (!closed) {
-                Append a = appends.take();
-                if (a.body().payload().length > codec.maxPayload()
-                        || a.key().getBytes(StandardCharsets.UTF_8).length > codec.maxRoomBytes()) {
-                    lost.increment();
-                    continue;
-                }
-                long id = sequence.incrementAndGet();
-                byte[] envelope = codec.encode(new Envelope(instance, a.key(), id, a.body().isBinary(), a.body().payload()));
-                if (a.sender() != null) {
-                    senders.put(id, a.sender());
-                }
-                try {
-                    commands.async().<List<Object>>eval(APPEND, ScriptOutputType.MULTI,
-                            new String[] {epochKey(a.key()), seqKey(a.key()), streamKey(a.key())},
-                            bytes(newEpoch()), bytes(Integer.toString(maxCount)), envelope,
-                            bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(maxAge.toMillis())))
-                            .whenComplete((r, e) -> {
-                                if (e != null) {
-                                    failed(id, e);
-                                } else {
-                                    appended.increment();
-                                }
-                            });
-                } catch (RuntimeException e) {
-                    failed(id, e);
-                }
-            }
-        } catch (InterruptedException e) {
-            // closed
+            commands.async().<List<Object>>eval(APPEND, ScriptOutputType.MULTI,
+                    new String[] {epochKey(key), seqKey(key), streamKey(key)},
+                    bytes(newEpoch()), bytes(Integer.toString(maxCount)), envelope,
+                    bytes(Long.toString(System.currentTimeMillis())), bytes(Long.toString(maxAge.toMillis())))
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            failed(id, e);
+                        } else {
+                            appended.increment();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            failed(id, e);
         }
-    }
-
-    private void failed(long id, Throwable e) {
-        senders.remove(id);
-        lost.increment();
-        LOG.log(System.Logger.Level.DEBUG, "history append failed: {0}", e.toString());
     }
 
     private static byte[] bytes(String s) {
@@ -272,7 +205,8 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         return f;
     }
 
-    private void followLoop() {
+    @Override
+    protected void followLoop() {
         int attempt = 0;
         while (!closed) {
             try {
@@ -305,7 +239,7 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     /** Follows exactly the rooms with local members (and, for a while, rooms a read asked about). */
     private void reconcile() {
         Set<String> wanted = new HashSet<>();
-        for (Room r : hub.rooms()) {
+        for (Room r : hub().rooms()) {
             if (!r.isExpired()) {
                 wanted.add(r.key());
             }
@@ -323,6 +257,7 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
                 recheck(f);
             }
         });
+        forgetClosedSenders();
     }
 
     /**
@@ -382,24 +317,6 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
         }
     }
 
-    private void deliver(String key, Position position, byte[] bytes) {
-        Envelope e;
-        try {
-            e = codec.decode(bytes);
-        } catch (MalformedEnvelopeException ex) {
-            decodeErrors.increment();
-            return;
-        }
-        WebSocket sender = instance.equals(e.instance()) ? senders.remove(e.messageId()) : null;
-        PreparedMessage body = e.binary() ? PreparedMessage.binary(e.payload()) : PreparedMessage.textUtf8(e.payload());
-        try {
-            hub.deliverAt(key, position, hub.render(key, position, body), sender);
-            delivered.increment();
-        } catch (RuntimeException ex) {
-            LOG.log(System.Logger.Level.WARNING, "delivery from the history failed", ex);
-        }
-    }
-
     private static long offsetOf(String id) {
         int dash = id.indexOf('-');
         return Long.parseLong(dash < 0 ? id : id.substring(dash + 1));
@@ -448,38 +365,12 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
                 break; // the entries so far are whole; the hub reads on or treats the rest as a gap
             }
             Position p = new Position(current.epoch(), offsetOf(m.getId()));
-            PreparedMessage body = e.binary() ? PreparedMessage.binary(e.payload()) : PreparedMessage.textUtf8(e.payload());
-            entries.add(new HistoryEntry(p, hub.render(key, p, body)));
+            entries.add(new HistoryEntry(p, hub().render(key, p, body(e))));
         }
         return new HistoryRead.Entries(entries);
     }
 
     // ---------------------------------------------------------------- state
-
-    /** {@return appends Redis took} */
-    public long appended() {
-        return appended.sum();
-    }
-
-    /** {@return appends that never reached Redis (queue full, Redis unreachable or refusing)} */
-    public long lost() {
-        return lost.sum();
-    }
-
-    /** {@return messages delivered from the streams to the local hub} */
-    public long delivered() {
-        return delivered.sum();
-    }
-
-    /** {@return entries that were no valid envelope} */
-    public long decodeErrors() {
-        return decodeErrors.sum();
-    }
-
-    /** {@return times live following skipped offsets (trimmed before they were read)} */
-    public long liveGaps() {
-        return liveGaps.sum();
-    }
 
     /** {@return the rooms followed now: what is appended to them from now on is delivered here} */
     public Set<String> followedRooms() {
@@ -493,20 +384,7 @@ public final class RedisHistory implements HistoryStore, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        closed = true;
-        for (Thread t : new Thread[] {drainer, follower}) {
-            if (t != null) {
-                t.interrupt();
-                try {
-                    t.join(Duration.ofSeconds(5));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        lost.add(appends.size());
-        appends.clear();
+    protected void closeBroker() {
         commands.close();
         reader.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
