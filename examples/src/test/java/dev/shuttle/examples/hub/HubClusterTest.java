@@ -65,36 +65,37 @@ class HubClusterTest {
 
     /**
      * Broadcasts probes from the first client until every client saw one (each instance then
-     * receives from the broker), then lets the rest arrive and drops them.
+     * receives from the broker), then a last one, "ready": a publisher's broadcasts arrive in
+     * order, so once each client has it, no probe is still on its way.
      *
-     * @return the last probe's notification each client saw
+     * @return the "ready" notification each client saw
      */
     private List<JsonNode> warmUp(List<JdkClient> clients) throws Exception {
-        List<JsonNode> last = new ArrayList<>(java.util.Collections.nCopies(clients.size(), null));
+        boolean[] seen = new boolean[clients.size()];
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (last.contains(null)) {
+        for (int seenBy = 0; seenBy < clients.size(); ) {
             assertTrue(System.nanoTime() < deadline, "the instances never all received a broadcast");
             HubHistoryTest.broadcast(clients.get(0), "probe");
-            Thread.sleep(100);
+            Thread.sleep(100); // a retry interval while the instances subscribe, not a guess at an arrival
             for (int i = 0; i < clients.size(); i++) {
                 for (String m; (m = clients.get(i).pending()) != null; ) {
-                    JsonNode n = HubHistoryTest.JSON.readTree(m);
-                    if (n.has("method")) {
-                        last.set(i, n);
+                    if (!seen[i] && HubHistoryTest.JSON.readTree(m).has("method")) {
+                        seen[i] = true;
+                        seenBy++;
                     }
                 }
             }
         }
-        Thread.sleep(300);
-        for (int i = 0; i < clients.size(); i++) {
-            for (String m; (m = clients.get(i).pending()) != null; ) {
-                JsonNode n = HubHistoryTest.JSON.readTree(m);
-                if (n.has("method")) {
-                    last.set(i, n);
-                }
-            }
+        HubHistoryTest.broadcast(clients.get(0), "ready");
+        List<JsonNode> ready = new ArrayList<>();
+        for (JdkClient c : clients) {
+            JsonNode n;
+            do {
+                n = HubHistoryTest.notification(c);
+            } while (!"ready".equals(n.path("params").path("text").asText()));
+            ready.add(n);
         }
-        return last;
+        return ready;
     }
 
     private void everyBroadcastReachesEveryClientOnceAndInOrder() throws Exception {
@@ -116,10 +117,7 @@ class HubClusterTest {
                 assertEquals(expected, k, "client " + i + ": publisher " + publisher + "'s messages once each, in order");
                 nextOf.put(publisher, k + 1);
             }
-            Thread.sleep(200);
-            for (String m; (m = clients.get(i).pending()) != null; ) {
-                assertTrue(HubHistoryTest.JSON.readTree(m).has("result"), "client " + i + " got one more: " + m);
-            }
+            HubHistoryTest.assertNoNotificationBeforeAReply(clients.get(i), "end-" + i);
         }
     }
 
@@ -189,7 +187,6 @@ class HubClusterTest {
         assertEquals("live", live.path("params").path("text").asText());
         assertEquals(last + 101, live.path("position").path("offset").asLong(), "live ones follow at once");
         assertEquals(live, HubHistoryTest.notification(watcher));
-        Thread.sleep(200);
-        assertNull(back.pending());
+        HubHistoryTest.assertNoNotificationBeforeAReply(back, "end");
     }
 }
