@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -18,6 +19,7 @@ import dev.shuttle.websocket.spi.Upgrade;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -29,9 +31,11 @@ import org.eclipse.jetty.util.Callback;
  * Blocking on a virtual thread over Jetty's asynchronous {@link EndPoint}: {@link #read} is a
  * non-blocking {@code fill}; {@link #awaitReadable} registers a one-shot fill interest whose
  * callback only signals the reader's {@link Readiness} (so Jetty may run it on its selector thread); {@link #write}
- * waits for the write callback. An idle connection is a parked virtual thread, a registered fill
- * interest and no buffer. Over TLS the end point is Jetty's decrypting one, so the same code
- * serves wss.
+ * waits for the write callback. {@link #writeNow} is a non-blocking {@code flush}, so a thread
+ * that writes while nobody else does sends its frames itself. An idle reader hands its wait over
+ * ({@link #onReadable}): the fill interest's callback then starts it again, so an idle connection
+ * is a registered fill interest, no thread and no buffer. Over TLS the end point is Jetty's
+ * decrypting one, so the same code serves wss.
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write} from
  * one drainer at a time; {@link #close()} from anywhere; the Jetty callbacks from Jetty's threads.
@@ -43,6 +47,12 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
 
     private final Upgrade upgrade;
     private final boolean secure;
+    /**
+     * Whether {@link #writeNow} may flush straight to the end point. Not over TLS: Jetty's TLS end
+     * point may take the bytes, encrypt them and keep some of the result; nothing would then push
+     * that out until the next write.
+     */
+    private final boolean flushesDirectly;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     /** Signalled by the fill-interest callback, awaited by the reader; closed with the connection. */
@@ -60,6 +70,7 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
         super(endPoint, executor);
         this.upgrade = upgrade;
         this.secure = secure;
+        this.flushesDirectly = !secure && !(endPoint instanceof SslConnection.SslEndPoint);
         this.remoteAddress = JettyRequestView.inet(endPoint.getRemoteSocketAddress());
         this.localAddress = JettyRequestView.inet(endPoint.getLocalSocketAddress());
     }
@@ -196,6 +207,52 @@ final class JettyConnection extends AbstractConnection implements Connection.Upg
             Throwable cause = e.getCause();
             throw cause instanceof IOException io ? io : new IOException(cause);
         }
+    }
+
+    @Override
+    public boolean writesWithoutWaiting() {
+        return flushesDirectly;
+    }
+
+    @Override
+    public long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        if (!flushesDirectly) {
+            throw new UnsupportedOperationException("over TLS every write goes through write()");
+        }
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        ByteBuffer[] some = offset == 0 && length == buffers.length
+                ? buffers : Arrays.copyOfRange(buffers, offset, offset + length);
+        long before = remaining(some);
+        // The engine writes from one thread at a time and write() waits for its callback, so no
+        // write is pending here: flushing beside Jetty's write flusher is safe.
+        getEndPoint().flush(some);
+        return before - remaining(some);
+    }
+
+    private static long remaining(ByteBuffer[] buffers) {
+        long n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    @Override
+    public boolean canHandOverReads() {
+        return true;
+    }
+
+    @Override
+    public boolean onReadable(Runnable onReadable) {
+        if (leftover != null || closed.get()) {
+            return false;
+        }
+        // The same one-shot interest as awaitReadable (still registered if a wait was cut short):
+        // its callback signals the Readiness, which runs onReadable instead of unparking anyone.
+        getEndPoint().tryFillInterested(fillCallback);
+        return readable.handOver(onReadable);
     }
 
     @Override

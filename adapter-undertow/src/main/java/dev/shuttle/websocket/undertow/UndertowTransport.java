@@ -32,6 +32,11 @@ import org.xnio.ssl.SslConnection;
  * resume is followed by a signal, which the Readiness keeps until the waiter takes it, so the
  * waiter retries instead of sleeping on a suspended channel.
  * <p>
+ * Instead of waiting, an idle reader hands its wait over ({@link #onReadable}): the read
+ * listener's signal then starts it again, so an idle connection holds no thread. On a plain
+ * connection {@link #writeNow} is the sink's non-blocking write, so a thread that writes while
+ * nobody else does sends its frames itself.
+ * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader only; {@link #write}
  * and {@link #shutdownOutput} from one drainer at a time; {@link #close} from any thread.
  */
@@ -124,6 +129,45 @@ final class UndertowTransport implements Transport {
     public void write(ByteBuffer[] buffers) throws IOException {
         GatheringWrite.writeAll(buffers, this::writeSome, writable, this::resumeWrites);
         flush();
+    }
+
+    @Override
+    public boolean writesWithoutWaiting() {
+        // Not over TLS: the conduit may keep wrapped records until a flush, which a write that
+        // returns at once would leave for nobody to do.
+        return !secure;
+    }
+
+    @Override
+    public long writeNow(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        if (secure) {
+            throw new UnsupportedOperationException("over TLS every write goes through write()");
+        }
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        return sink.write(buffers, offset, length);
+    }
+
+    @Override
+    public boolean canHandOverReads() {
+        return true;
+    }
+
+    @Override
+    public boolean onReadable(Runnable onReadable) {
+        if (pending != null || closed.get()) {
+            return false;
+        }
+        lock();
+        try {
+            source.resumeReads();
+        } finally {
+            unlock();
+        }
+        // A listener run between the resume and here left its signal in the Readiness: then
+        // handOver declines and the reader reads on.
+        return readable.handOver(onReadable);
     }
 
     private long writeSome(ByteBuffer[] buffers, int offset, int length) throws IOException {

@@ -40,6 +40,14 @@ public abstract class ContractSupport {
         return fixture.start(server);
     }
 
+    /** {@return the fixture of the server this test started} */
+    protected ServerFixture fixtureInUse() {
+        if (fixture == null) {
+            throw new IllegalStateException("no server started yet");
+        }
+        return fixture;
+    }
+
     /** Starts a server with this handler and options. */
     protected URI start(WebSocketHandler handler, Options options) throws Exception {
         return start(WebSocketServer.builder().handler(handler).options(options).build());

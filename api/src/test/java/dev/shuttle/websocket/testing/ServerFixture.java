@@ -16,6 +16,16 @@ public interface ServerFixture {
      */
     URI start(WebSocketServer server) throws Exception;
 
+    /**
+     * Whether an idle connection's reader gives its thread up on this transport
+     * ({@code Transport.canHandOverReads}); the {@link RetirementCases} check either answer.
+     *
+     * @return true unless the transport keeps a parked reader per idle connection
+     */
+    default boolean readerRetires() {
+        return true;
+    }
+
     /** Stops what {@link #start} started; idempotent. */
     void stop() throws Exception;
 }

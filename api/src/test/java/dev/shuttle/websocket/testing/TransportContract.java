@@ -10,8 +10,8 @@ package dev.shuttle.websocket.testing;
  * }</pre>
  * The cases live in a chain of abstract classes, one topic each (files of a readable size):
  * {@link EchoCases}, {@link ProtocolErrorCases}, {@link CloseCases}, {@link HandshakeCases},
- * {@link FlowCases}, {@link KeepaliveCases}, {@link StallCases}. All run on loopback, each bounded by a timeout, and
+ * {@link FlowCases}, {@link KeepaliveCases}, {@link StallCases}, {@link RetirementCases}. All run on loopback, each bounded by a timeout, and
  * wait for events (futures, queues) rather than for time.
  */
-public abstract class TransportContract extends StallCases {
+public abstract class TransportContract extends RetirementCases {
 }
