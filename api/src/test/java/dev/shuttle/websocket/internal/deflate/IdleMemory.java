@@ -29,7 +29,7 @@ import dev.shuttle.websocket.testing.WireFrame;
  * server in a child JVM with a fixed, pre-touched heap (so growth of the resident set is native
  * memory: zlib, buffers, stacks), opens N loopback connections from this JVM, has each exchange
  * one compressed 4 KiB message (so the zlib state a connection keeps is really created), lets them
- * sit idle and reads the server's live heap (after GC) and resident set (VmRSS) before and after.
+ * sit idle (past the reader's retirement) and reads the server's live heap (after GC) and resident set (VmRSS) before and after.
  * <pre>
  * ./mvnw -B -o -q -pl api test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * ulimit -n 20000; java -cp api/target/classes:api/target/test-classes:$(cat api/target/cp.txt) \
@@ -91,6 +91,9 @@ public final class IdleMemory {
         for (Thread t : threads) {
             t.join();
         }
+        // Idle means past the reader's retirement (shuttle.reader.retireMillis, 1 s): until then
+        // each connection still has a parked reader thread and its stack.
+        Thread.sleep(3_000);
         long[] after = sample(in, out);
         long heap = (after[0] - before[0]) / n;
         long rss = (after[1] - before[1]) / n;
