@@ -231,7 +231,7 @@ public final class Hub {
     private Room join(String key, WebSocket connection, Recovery recovery) {
         Room room = joinMembership(key, connection, recovery);
         if (history != null) {
-            history.joined(key); // outside every monitor: a cluster store may ask its broker
+            history.joined(key); // outside every lock: a cluster store may ask its broker
         }
         return room;
     }
@@ -242,7 +242,8 @@ public final class Hub {
         while (true) {
             Membership m = memberships.computeIfAbsent(connection,
                     c -> new Membership(this, c, policy.kind() == SlowConsumerPolicy.Kind.BACKPRESSURE_WITH_ERRORS));
-            synchronized (m) {
+            m.lock.lock();
+            try {
                 if (m.dead) {
                     continue; // it just left its last room or ended: look again
                 }
@@ -262,6 +263,8 @@ public final class Hub {
                         discard(m); // the join failed and it is in no other room
                     }
                 }
+            } finally {
+                m.lock.unlock();
             }
         }
     }
@@ -278,7 +281,8 @@ public final class Hub {
         if (m == null) {
             return false;
         }
-        synchronized (m) {
+        m.lock.lock();
+        try {
             if (m.dead || !m.keys.remove(key)) {
                 return false;
             }
@@ -287,6 +291,8 @@ public final class Hub {
                 discard(m);
             }
             return true;
+        } finally {
+            m.lock.unlock();
         }
     }
 
@@ -333,7 +339,8 @@ public final class Hub {
     }
 
     private void leaveAll(Membership m, int code) {
-        synchronized (m) {
+        m.lock.lock();
+        try {
             if (m.dead) {
                 return;
             }
@@ -342,10 +349,12 @@ public final class Hub {
             }
             m.keys.clear();
             discard(m);
+        } finally {
+            m.lock.unlock();
         }
     }
 
-    /** Under m's monitor: m is in no room; it leaves the hub and stops listening. */
+    /** Under m's lock: m is in no room; it leaves the hub and stops listening. */
     private void discard(Membership m) {
         m.dead = true;
         memberships.remove(m.connection, m);
@@ -370,7 +379,8 @@ public final class Hub {
                     roomCount.decrementAndGet();
                 }
             }
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 if (room.isExpired()) {
                     continue; // its last member left between our lookup and our lock
                 }
@@ -397,6 +407,8 @@ public final class Hub {
                     l.onJoin(room, connection, others);
                 }
                 return room;
+            } finally {
+                room.lock.unlock();
             }
         }
     }
@@ -418,7 +430,8 @@ public final class Hub {
         if (room == null) {
             return;
         }
-        synchronized (room) {
+        room.lock.lock();
+        try {
             if (!room.remove(connection)) {
                 return;
             }
@@ -429,10 +442,12 @@ public final class Hub {
                 l.onLeave(room, connection, code);
             }
             expireIfEmpty(room);
+        } finally {
+            room.lock.unlock();
         }
     }
 
-    /** Under the room's monitor. */
+    /** Under the room's lock. */
     private void expireIfEmpty(Room room) {
         if (room.size() == 0 && !room.isExpired()) {
             room.expire();
@@ -792,8 +807,11 @@ public final class Hub {
             } finally {
                 r.lock.unlock();
             }
-            synchronized (room) {
+            room.lock.lock();
+            try {
                 room.removeRecovering(connection, r);
+            } finally {
+                room.lock.unlock();
             }
         }
         return room;

@@ -2,6 +2,7 @@ package dev.shuttle.websocket.hub;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.internal.session.Connection;
@@ -14,11 +15,16 @@ import dev.shuttle.websocket.internal.session.Connection;
 final class Membership implements Connection.CloseListener {
     final Hub hub;
     final WebSocket connection;
-    /** The keys of the rooms it is in; guarded by this object's monitor. */
+    /** The keys of the rooms it is in; guarded by {@link #lock}. */
+    /**
+     * Guards joining and leaving. A lock, not a monitor: listeners run under it and may block,
+     * and a virtual thread blocked inside a monitor pins its carrier on JDK 21.
+     */
+    final ReentrantLock lock = new ReentrantLock();
     final Set<String> keys = ConcurrentHashMap.newKeySet(2);
-    /** Guarded by this object's monitor: the close listener is registered. */
+    /** Guarded by {@link #lock}: the close listener is registered. */
     boolean listening;
-    /** Guarded by this object's monitor: removed from the hub; a join must make a new one. */
+    /** Guarded by {@link #lock}: removed from the hub; a join must make a new one. */
     boolean dead;
     /**
      * BACKPRESSURE_WITH_ERRORS only: who published to this member since its queue was last seen

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.shuttle.websocket.WebSocket;
 
@@ -21,15 +22,20 @@ public final class Room {
     private static final WebSocket[] NONE = new WebSocket[0];
 
     private final String key;
-    /** Written under this room's monitor only; read by publishers without one. */
+    /**
+     * Guards membership changes and the listeners' join and leave events. A lock, not a monitor:
+     * listeners may block, and a virtual thread blocked inside a monitor pins its carrier on JDK 21.
+     */
+    final ReentrantLock lock = new ReentrantLock();
+    /** Written under this room's lock only; read by publishers without one. */
     private volatile WebSocket[] members = NONE;
-    /** Guarded by this room's monitor. */
+    /** Guarded by this room's lock. */
     private boolean announced;
     private volatile boolean expired;
     private volatile Object attachment;
     /**
      * Members whose replay is running (see {@link Recovery}), by identity: a copy written under
-     * this room's monitor and never changed after, so a delivery looks a member up in O(1) even
+     * this room's lock and never changed after, so a delivery looks a member up in O(1) even
      * when a whole room reconnects at once.
      */
     volatile Map<WebSocket, Recovery> recovering = Map.of();
@@ -105,7 +111,7 @@ public final class Room {
         return "Room[" + key + ", " + members.length + " members]";
     }
 
-    // ---------------------------------------------------------------- under this room's monitor
+    // ---------------------------------------------------------------- under this room's lock
 
     WebSocket[] snapshot() {
         return members;

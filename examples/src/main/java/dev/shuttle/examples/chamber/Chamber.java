@@ -20,7 +20,7 @@ final class Chamber {
 
     private final Hall hall;
     private final Room room;
-    /** Guarded by the room's monitor: the hub runs every onJoin under it. */
+    /** Guarded by the room's lock: the hub runs every onJoin under it. */
     private int nextId;
 
     Chamber(Hall hall, Room room) {
@@ -36,7 +36,7 @@ final class Chamber {
         return room.key();
     }
 
-    /** The next member's ID; only from the hub's onJoin, which holds the room's monitor. */
+    /** The next member's ID; only from the hub's onJoin, which holds the room's lock. */
     int nextId() {
         return nextId++;
     }

@@ -109,7 +109,7 @@ final class Hall {
     }
 
     /**
-     * The chamber protocol's presence, on the hub's events. They run under the room's monitor:
+     * The chamber protocol's presence, on the hub's events. They run under the room's lock:
      * they only queue notices (never wait for a reader), and they take a member's relay lock and
      * inboxes' locks, in that order, never the other way round.
      */

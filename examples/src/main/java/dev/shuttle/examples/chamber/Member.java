@@ -18,7 +18,7 @@ import dev.shuttle.websocket.WebSocket;
  * <p>
  * The sending side runs on the connection's reader thread, under {@link #sending} because a
  * member may be put out from another thread (the hub's onLeave); {@link #current} is volatile
- * because the chamber reads it when choosing {@code T*} targets. Lock order: the room's monitor
+ * because the chamber reads it when choosing {@code T*} targets. Lock order: the room's lock
  * (hub events), then a relay lock, then inbox locks; so a member never leaves while holding its
  * relay lock.
  */
