@@ -155,8 +155,22 @@ public final class UndertowWebSocket {
             upgrade(exchange);
         }
 
+        /**
+         * The decision runs on a virtual thread (the upgrade hook may block); the response goes
+         * back to the connection's IO thread. Writing it allocates from Undertow's buffer pool,
+         * which keeps a cache per allocating thread: from a fresh virtual thread per upgrade
+         * that left a 16 KiB direct buffer behind per connection (and more with churn).
+         */
         private void upgrade(HttpServerExchange exchange) {
             Upgrade upgrade = ExchangeRequest.decide(server, exchange);
+            if (Thread.currentThread().isVirtual()) {
+                exchange.dispatch(exchange.getIoThread(), () -> respond(exchange, upgrade));
+            } else {
+                respond(exchange, upgrade); // Undertow's IO or worker thread: a bounded set of caches
+            }
+        }
+
+        private void respond(HttpServerExchange exchange, Upgrade upgrade) {
             HeaderMap responseHeaders = exchange.getResponseHeaders();
             for (Map.Entry<String, String> h : upgrade.headers().entrySet()) {
                 responseHeaders.put(new HttpString(h.getKey()), h.getValue());
