@@ -66,7 +66,7 @@ find_java() {
 }
 JAVA=$(find_java)
 JAR=bench/target/shuttle-bench.jar
-if [[ ! -f $JAR ]] || [[ -n $(find api/src/main bench/src/main bench/pom.xml pom.xml -newer "$JAR" -type f | head -1) ]]; then
+if [[ ! -f $JAR ]] || [[ -n $(find api/src/main adapter-*/src/main bench/src/main bench/pom.xml adapter-*/pom.xml pom.xml -newer "$JAR" -type f | head -1) ]]; then
   echo "building $JAR ..."
   ./mvnw -B -q ${MVN_FLAGS:-} -pl bench -am -DskipTests -Dfuzz.skip=true package
 fi
@@ -179,6 +179,31 @@ awk -v ref="$REF" '
         v[s, "broadcast", "p50_us"] / 1000, v[s, "broadcast", "p99_us"] / 1000,
         cell(s, "idle", "rss_per_conn_kb", "%.2f"), cell(s, "idle", "heap_per_conn_kb", "%.2f"),
         v[s, "idle", "rss_slope_kb"], v[s, "idle", "heap_slope_kb"]
+    }
+  }' "$RESULTS"
+echo
+# Each Shuttle transport against the server it runs in (the built-in listener against --ref):
+# closed-loop rt/s raw and per busy server core-second (the fairer figure when the machine is
+# shared), p99, and what one more idle connection costs beyond the server's own.
+awk -v ref="$REF" '
+  { name = $1; names[++n] = name; scen = ""
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "scenario") scen = kv[2]; else v[name, scen, kv[1]] = kv[2] } }
+  function own(s) { return s ~ /^shuttle-(jetty|servlet)$/ ? "jetty" : s == "shuttle-undertow" ? "undertow" : ref }
+  function percore(s,   c) { c = v[s, "echo-closed", "server_cpu"]; return c > 0 ? v[s, "echo-closed", "msgs_per_s"] / c : 0 }
+  function ratio(a, b) { return (a != "" && b != "" && b + 0 != 0) ? sprintf("x%.2f", a / b) : "-" }
+  function diff(a, b) { return (a != "" && b != "") ? sprintf("%+.2f", a - b) : "-" }
+  END {
+    printf "| transport | vs | closed rt/s | closed rt/s per server core | closed p99 | idle heap slope KB, minus its own | idle RSS slope KB, minus its own |\n"
+    printf "|---|---|---|---|---|---|---|\n"
+    for (i = 1; i <= n; i++) {
+      s = names[i]; if (s !~ /^shuttle-/ || seen[s]++) continue
+      o = own(s)
+      printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, o,
+        ratio(v[s, "echo-closed", "msgs_per_s"], v[o, "echo-closed", "msgs_per_s"]),
+        ratio(percore(s), percore(o)),
+        ratio(v[s, "echo-closed", "p99_us"], v[o, "echo-closed", "p99_us"]),
+        diff(v[s, "idle", "heap_slope_kb"], v[o, "idle", "heap_slope_kb"]),
+        diff(v[s, "idle", "rss_slope_kb"], v[o, "idle", "rss_slope_kb"])
     }
   }' "$RESULTS"
 echo
