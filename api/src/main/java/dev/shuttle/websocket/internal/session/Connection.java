@@ -143,7 +143,7 @@ public class Connection implements WebSocket {
         this.deflate = extension == null ? null
                 : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
         this.frames = role == Role.SERVER && deflate == null ? OutgoingFrames.PLAIN_SERVER : new OutgoingFrames(role == Role.CLIENT, deflate);
-        this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
+        this.outbound = new Outbound(this, role == Role.CLIENT);
         this.reader = new Reader(this);
         this.timers = new Timers(this);
     }
