@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.WebSocket;
@@ -72,6 +73,8 @@ public final class Listener implements AutoCloseable {
      */
     private final Map<SocketChannelTransport, Object> open = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    /** Every transport's close callback: one object for all (a method reference per connection would cost each one). */
+    private final Consumer<SocketChannelTransport> onTransportClosed = this::ended;
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread acceptor;
@@ -318,7 +321,7 @@ public final class Listener implements AutoCloseable {
         SocketChannelTransport transport;
         try {
             configure(channel);
-            transport = new SocketChannelTransport(channel, poller, this::ended);
+            transport = new SocketChannelTransport(channel, poller, onTransportClosed);
         } catch (IOException e) {
             count.decrementAndGet();
             SafeLog.log(LOG, System.Logger.Level.DEBUG, "dropping an accepted connection", e);
