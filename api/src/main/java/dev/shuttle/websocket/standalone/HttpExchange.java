@@ -5,11 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.shuttle.websocket.WebSocket;
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.internal.handshake.Handshake;
 import dev.shuttle.websocket.internal.io.SafeLog;
 import dev.shuttle.websocket.internal.io.SocketChannelTransport;
+import dev.shuttle.websocket.internal.session.Connection;
 import dev.shuttle.websocket.spi.Upgrade;
 
 /**
@@ -153,8 +153,8 @@ final class HttpExchange implements Runnable {
         try {
             // The engine's reader thread reads from here on; Thread.start orders our writes of
             // the leftover before its reads.
-            WebSocket webSocket = upgrade.start(transport);
-            listener.started(transport, webSocket);
+            // The server's upgrades start a Connection: the only kind of WebSocket there is.
+            listener.started(transport, (Connection) upgrade.start(transport));
         } catch (Throwable t) {
             SafeLog.log(LOG, System.Logger.Level.ERROR, "starting a WebSocket connection failed", t);
             transport.close();

@@ -12,11 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.WebSocket;
@@ -63,15 +65,16 @@ public final class Listener implements AutoCloseable {
     /** The bound TCP address, or null on a UNIX domain socket. */
     private final InetSocketAddress address;
     private final Poller poller;
-    /** Marks a connection of {@link #open} still in its handshake. */
-    private static final Object HANDSHAKING = new Object();
     /**
-     * Connections in their handshake ({@link #HANDSHAKING}) or upgraded (their WebSocket, which
-     * {@link #close()} closes with 1001: this listener's only); each leaves once, when its
-     * transport closes. One map, one entry per connection: idle memory.
+     * Connections in their handshake; each leaves when it is upgraded or its transport closes.
+     * An upgraded one is found in the server's registry instead, marked as ours
+     * ({@link Connection#startedBy}), which {@link #close()} closes with 1001: one registry entry
+     * per idle connection, not two.
      */
-    private final Map<SocketChannelTransport, Object> open = new ConcurrentHashMap<>();
+    private final Set<SocketChannelTransport> handshaking = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
+    /** Every transport's close callback: one object for all (a method reference per connection would cost each one). */
+    private final Consumer<SocketChannelTransport> onTransportClosed = this::ended;
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread acceptor;
@@ -178,14 +181,14 @@ public final class Listener implements AutoCloseable {
         }
         joinAcceptor();
         // Connections that have not reached 101 cannot get a close frame; the TCP close is their answer.
-        for (SocketChannelTransport t : open.keySet()) {
+        for (SocketChannelTransport t : handshaking) {
             if (!t.isUpgraded()) {
                 t.close();
             }
         }
         closeUpgraded(server.options().closeTimeout());
         // Anything left (an upgrade that raced with this close) is dropped so no socket outlives us.
-        for (SocketChannelTransport t : open.keySet()) {
+        for (SocketChannelTransport t : handshaking) {
             t.close();
         }
         poller.close();
@@ -217,18 +220,23 @@ public final class Listener implements AutoCloseable {
 
     private List<WebSocket> upgraded() {
         List<WebSocket> list = new ArrayList<>();
-        for (Object v : open.values()) {
-            if (v instanceof WebSocket ws) {
+        for (WebSocket ws : server.connections()) {
+            if (ws instanceof Connection c && c.startedBy() == this) {
                 list.add(ws);
             }
         }
         return list;
     }
 
-    /** The handshake thread handed the transport to the engine: remember it for {@link #close()}. */
-    void started(SocketChannelTransport transport, WebSocket webSocket) {
-        // Only while still open: ended() may have run already, and must not be undone.
-        open.replace(transport, HANDSHAKING, webSocket);
+    /** The handshake thread handed the transport to the engine: mark it as ours for {@link #close()}. */
+    void started(SocketChannelTransport transport, Connection connection) {
+        connection.startedBy(this);
+        handshaking.remove(transport);
+        // close() sets closed, then looks for our connections, then at the handshakes left; we
+        // marked ours and left the handshakes, then look at closed: one of us sees the other.
+        if (closed.get()) {
+            transport.close();
+        }
     }
 
     /** For tests that inject a failure into the poller's handling of a channel. */
@@ -318,7 +326,7 @@ public final class Listener implements AutoCloseable {
         SocketChannelTransport transport;
         try {
             configure(channel);
-            transport = new SocketChannelTransport(channel, poller, this::ended);
+            transport = new SocketChannelTransport(channel, poller, onTransportClosed);
         } catch (IOException e) {
             count.decrementAndGet();
             SafeLog.log(LOG, System.Logger.Level.DEBUG, "dropping an accepted connection", e);
@@ -329,7 +337,7 @@ public final class Listener implements AutoCloseable {
             closeQuietly(channel);
             throw t;
         }
-        open.put(transport, HANDSHAKING);
+        handshaking.add(transport);
         if (closed.get()) {
             transport.close();
             return;
@@ -344,9 +352,8 @@ public final class Listener implements AutoCloseable {
 
     /** Called once per transport, from whichever thread closed it. */
     private void ended(SocketChannelTransport transport) {
-        if (open.remove(transport) != null) {
-            count.decrementAndGet();
-        }
+        handshaking.remove(transport);
+        count.decrementAndGet();
     }
 
     /** Over the connection limit: 503 and close, on a virtual thread so the accept loop never waits. */

@@ -15,6 +15,14 @@ import dev.shuttle.websocket.HandshakeRequest;
  */
 public final class KeptRequest implements HandshakeRequest {
     private static final String[] NONE = new String[0];
+    /**
+     * Paths kept lately, by hash: the connections to one endpoint share its path string instead
+     * of each holding a copy (idle memory). Racy on purpose: a String is safe to publish without
+     * a lock, and a lost update only costs one copy. Long paths are not kept here, so the table
+     * stays small whatever clients send.
+     */
+    private static final String[] RECENT_PATHS = new String[64];
+    private static final int MAX_SHARED_PATH = 256;
 
     private final String method;
     private final String path;
@@ -25,7 +33,7 @@ public final class KeptRequest implements HandshakeRequest {
 
     private KeptRequest(HandshakeRequest r, Set<String> names) {
         this.method = "GET".equals(r.method()) ? "GET" : r.method();
-        this.path = r.path();
+        this.path = shared(r.path());
         this.query = r.query();
         this.remoteAddress = r.remoteAddress();
         List<String> kept = new ArrayList<>();
@@ -36,6 +44,19 @@ public final class KeptRequest implements HandshakeRequest {
             }
         }
         this.fields = kept.isEmpty() ? NONE : kept.toArray(NONE);
+    }
+
+    private static String shared(String path) {
+        if (path == null || path.length() > MAX_SHARED_PATH) {
+            return path;
+        }
+        int slot = path.hashCode() & (RECENT_PATHS.length - 1);
+        String recent = RECENT_PATHS[slot];
+        if (path.equals(recent)) {
+            return recent;
+        }
+        RECENT_PATHS[slot] = path;
+        return path;
     }
 
     /** The request to keep: {@code request} itself when all headers are kept, else a trimmed copy. */

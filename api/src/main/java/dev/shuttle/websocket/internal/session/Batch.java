@@ -27,7 +27,7 @@ final class Batch {
     /** Wire bytes, and what the data and control frames reserved in their lanes. */
     long bytes;
     long dataBytes;
-    long controlBytes;
+    int controlBytes;
     /** Our close frame is the batch's last: nothing is written after it. */
     boolean close;
     /** Our automatic ping is in it: the pong timeout starts when it is written. */

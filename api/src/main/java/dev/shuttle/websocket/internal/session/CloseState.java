@@ -1,6 +1,7 @@
 package dev.shuttle.websocket.internal.session;
 
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.UnaryOperator;
 
 import dev.shuttle.websocket.CloseCode;
@@ -33,8 +34,18 @@ final class CloseState {
     }
 
     private static final Snapshot OPEN = new Snapshot(0, CloseCode.ABNORMAL, "", CloseCode.ABNORMAL, "");
+    private static final VarHandle STATE;
 
-    private final AtomicReference<Snapshot> state = new AtomicReference<>(OPEN);
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CloseState.class, "state", Snapshot.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Replaced by compare-and-set only; a field with a VarHandle, not an AtomicReference: one object less per connection. */
+    private volatile Snapshot state = OPEN;
 
     /** What onClose reports. */
     record Outcome(int code, String reason, boolean clean) {
@@ -42,7 +53,7 @@ final class CloseState {
 
     /** No close frame queued or received, and the transport is up: data may still be sent. */
     boolean isOpen() {
-        return (state.get().bits & (CLOSE_QUEUED | CLOSE_RECEIVED | TERMINATED)) == 0;
+        return (state.bits & (CLOSE_QUEUED | CLOSE_RECEIVED | TERMINATED)) == 0;
     }
 
     /** Claims the right to queue our close frame with this code; true for exactly one caller. */
@@ -54,21 +65,21 @@ final class CloseState {
 
     /** True when we started the close handshake (our close frame was queued before the peer's arrived). */
     boolean weInitiated() {
-        return state.get().has(INITIATED);
+        return state.has(INITIATED);
     }
 
     boolean closeQueued() {
-        return state.get().has(CLOSE_QUEUED);
+        return state.has(CLOSE_QUEUED);
     }
 
     /** The writer put our close frame on the wire; true when the peer's close had already arrived. */
     boolean closeWritten() {
         transition(CLOSE_WRITTEN, s -> new Snapshot(s.bits | CLOSE_WRITTEN, s.sentCode, s.sentReason, s.receivedCode, s.receivedReason));
-        return state.get().has(CLOSE_RECEIVED);
+        return state.has(CLOSE_RECEIVED);
     }
 
     boolean wasCloseWritten() {
-        return state.get().has(CLOSE_WRITTEN);
+        return state.has(CLOSE_WRITTEN);
     }
 
     /** Records the peer's close frame; false if one was already received (the peer sent two). */
@@ -77,12 +88,12 @@ final class CloseState {
     }
 
     boolean wasCloseReceived() {
-        return state.get().has(CLOSE_RECEIVED);
+        return state.has(CLOSE_RECEIVED);
     }
 
     /** Both close frames crossed: the handshake is complete. */
     boolean handshakeDone() {
-        Snapshot s = state.get();
+        Snapshot s = state;
         return s.has(CLOSE_WRITTEN) && s.has(CLOSE_RECEIVED);
     }
 
@@ -92,7 +103,7 @@ final class CloseState {
     }
 
     boolean isTerminated() {
-        return state.get().has(TERMINATED);
+        return state.has(TERMINATED);
     }
 
     /**
@@ -101,7 +112,7 @@ final class CloseState {
      * Clean means both close frames crossed.
      */
     Outcome outcome() {
-        Snapshot s = state.get();
+        Snapshot s = state;
         boolean clean = s.has(CLOSE_WRITTEN) && s.has(CLOSE_RECEIVED);
         if (s.has(INITIATED)) {
             return new Outcome(s.sentCode, s.sentReason, clean);
@@ -115,11 +126,11 @@ final class CloseState {
     /** Applies {@code next} unless {@code bit} is already set; true for the caller that set it. */
     private boolean transition(int bit, UnaryOperator<Snapshot> next) {
         while (true) {
-            Snapshot s = state.get();
+            Snapshot s = state;
             if (s.has(bit)) {
                 return false;
             }
-            if (state.compareAndSet(s, next.apply(s))) {
+            if (STATE.compareAndSet(this, s, next.apply(s))) {
                 return true;
             }
         }

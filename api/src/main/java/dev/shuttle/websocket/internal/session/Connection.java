@@ -101,6 +101,8 @@ public class Connection implements WebSocket {
     /** onClose has run; {@link #closedLatch} exists only once someone waits for that (idle memory). */
     private volatile boolean closeDone;
     private volatile CountDownLatch closedLatch;
+    /** What started this connection and closes it when it shuts down (a built-in listener), or null. */
+    private volatile Object startedBy;
 
     // Counters: "in" are written by the reader only; "out" and dropped by any producer.
     volatile long messagesIn;
@@ -143,7 +145,7 @@ public class Connection implements WebSocket {
         this.deflate = extension == null ? null
                 : new PerMessageDeflate(extension, options.compression(), role == Role.SERVER, options.maxMessageSize());
         this.frames = role == Role.SERVER && deflate == null ? OutgoingFrames.PLAIN_SERVER : new OutgoingFrames(role == Role.CLIENT, deflate);
-        this.outbound = new Outbound(this, transport, options, role == Role.CLIENT);
+        this.outbound = new Outbound(this, role == Role.CLIENT);
         this.reader = new Reader(this);
         this.timers = new Timers(this);
     }
@@ -297,6 +299,19 @@ public class Connection implements WebSocket {
             countSent(message.opcode().code(), message.payload().length);
         }
         return r;
+    }
+
+    /** {@return what {@link #startedBy(Object)} recorded, or null} */
+    public Object startedBy() {
+        return startedBy;
+    }
+
+    /**
+     * Records what started this connection, so that it can find its own among the server's
+     * connections when it shuts down, with no registry of its own.
+     */
+    public void startedBy(Object starter) {
+        startedBy = starter;
     }
 
     /** {@return the options this connection runs with} */

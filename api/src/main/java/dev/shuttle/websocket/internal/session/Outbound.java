@@ -12,7 +12,6 @@ import dev.shuttle.websocket.OverflowPolicy;
 import dev.shuttle.websocket.SendResult;
 import dev.shuttle.websocket.internal.codec.FrameEncoder;
 import dev.shuttle.websocket.internal.codec.Masking;
-import dev.shuttle.websocket.internal.deflate.PerMessageDeflate;
 import dev.shuttle.websocket.internal.metrics.MetricsCounters;
 import dev.shuttle.websocket.spi.Transport;
 
@@ -70,38 +69,41 @@ final class Outbound {
     private static final VarHandle QUEUED_CONTROL;
     private static final VarHandle DRAINING;
     private static final VarHandle ROOM_WAIT;
+    private static final VarHandle DATA;
+    private static final VarHandle CONTROL;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             QUEUED = l.findVarHandle(Outbound.class, "queuedBytes", long.class);
-            QUEUED_CONTROL = l.findVarHandle(Outbound.class, "queuedControlBytes", long.class);
+            QUEUED_CONTROL = l.findVarHandle(Outbound.class, "queuedControlBytes", int.class);
             DRAINING = l.findVarHandle(Outbound.class, "draining", boolean.class);
             ROOM_WAIT = l.findVarHandle(Outbound.class, "roomWait", RoomWait.class);
+            DATA = l.findVarHandle(Outbound.class, "data", Lane.class);
+            CONTROL = l.findVarHandle(Outbound.class, "control", Lane.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
+    // The transport, the limits and the policy are read from the owner when needed rather than
+    // copied into every connection: an idle connection's queue is a few fields.
     private final Connection owner;
-    private final Transport transport;
     /** The transport takes non-blocking writes: producers write themselves. */
     private final boolean writesInline;
-    private final long maxQueuedBytes;
-    private final OverflowPolicy policy;
-    private final long blockTimeoutNanos;
     /** Client frames carry a mask; the writer picks the key and masks just before writing. */
     private final MaskKeys maskKeys;
-    /**
-     * permessage-deflate with context takeover on our side, else null: the writer compresses
-     * the frames marked {@link OutFrame#COMPRESS}, here, in wire order (see {@link OutgoingFrames}).
-     */
-    private final PerMessageDeflate deflateInOrder;
 
-    private final Lane data = new Lane();
-    private final Lane control = new Lane();
+    /**
+     * Data frames and our normal close; created by the first frame queued (with {@link #control}:
+     * pings, pongs and the urgent close), so a connection that never queued holds no lane. Once
+     * set, a lane stays: producers and the writer never see it go.
+     */
+    private volatile Lane data;
+    private volatile Lane control;
     private volatile long queuedBytes;
-    private volatile long queuedControlBytes;
+    /** At most {@link #MAX_QUEUED_CONTROL_BYTES} plus one 125-byte frame per racing producer: an int. */
+    private volatile int queuedControlBytes;
     /** Someone holds the right to write (and to consume the lanes). */
     private volatile boolean draining;
     /** Set once our close frame was written or the transport failed: nothing more goes out. */
@@ -122,22 +124,18 @@ final class Outbound {
      * first one that has to wait, so idle connections stay small. Its lock is never held across I/O.
      */
     private volatile RoomWait roomWait;
-    private volatile int waiters;
 
     private static final class RoomWait {
         final ReentrantLock lock = new ReentrantLock();
         final Condition room = lock.newCondition();
+        /** Producers waiting; changed under the lock, read without it by {@link #wakeWaiters()}. */
+        volatile int waiters;
     }
 
-    Outbound(Connection owner, Transport transport, Options options, boolean maskFrames) {
+    Outbound(Connection owner, boolean maskFrames) {
         this.owner = owner;
-        this.transport = transport;
-        this.writesInline = transport.writesWithoutWaiting();
-        this.maxQueuedBytes = options.maxQueuedBytes();
-        this.policy = options.overflowPolicy();
-        this.blockTimeoutNanos = options.blockTimeout().toNanos();
+        this.writesInline = owner.transport.writesWithoutWaiting();
         this.maskKeys = maskFrames ? new MaskKeys() : null;
-        this.deflateInOrder = owner.deflate != null && owner.deflate.sendContextTakeover() ? owner.deflate : null;
     }
 
     long queuedBytes() {
@@ -146,7 +144,8 @@ final class Outbound {
 
     /** Queues a data frame (a whole message or one fragment) under the overflow policy, decided per message. */
     SendResult offerData(OutFrame frame) {
-        return offerData(frame, policy, maxQueuedBytes, blockTimeoutNanos);
+        Options options = owner.options;
+        return offerData(frame, options.overflowPolicy(), options.maxQueuedBytes(), options.blockTimeout().toNanos());
     }
 
     /**
@@ -206,7 +205,7 @@ final class Outbound {
         if (!DRAINING.compareAndSet(this, false, true)) {
             return null;
         }
-        if (data.hasPushed() || control.hasPushed()) {
+        if (anyPushed()) {
             drainHere(); // what was queued first goes first; ours follows by the queued path
             return null;
         }
@@ -225,7 +224,7 @@ final class Outbound {
             b.add(scratch);
             long w;
             do {
-                w = transport.writeNow(b.buffers, 0, 1);
+                w = owner.transport.writeNow(b.buffers, 0, 1);
             } while (scratch.hasRemaining() && w > 0);
             if (scratch.hasRemaining()) {
                 // The socket is full: the rest goes to a drainer, counted like a queued frame.
@@ -275,7 +274,7 @@ final class Outbound {
     }
 
     private SendResult enqueue(OutFrame frame) {
-        data.push(frame);
+        dataLane().push(frame);
         signal();
         return SendResult.QUEUED;
     }
@@ -285,12 +284,12 @@ final class Outbound {
         if (finished || owner.closeState().closeQueued()) {
             return SendResult.CLOSED;
         }
-        long size = frame.size();
-        if ((long) QUEUED_CONTROL.getAndAdd(this, size) + size > MAX_QUEUED_CONTROL_BYTES) {
+        int size = frame.size();
+        if ((int) QUEUED_CONTROL.getAndAdd(this, size) + size > MAX_QUEUED_CONTROL_BYTES) {
             QUEUED_CONTROL.getAndAdd(this, -size);
             return SendResult.DROPPED;
         }
-        control.push(frame);
+        controlLane().push(frame);
         signal();
         return SendResult.QUEUED;
     }
@@ -302,11 +301,11 @@ final class Outbound {
     void offerClose(OutFrame frame, boolean urgent) {
         if (urgent) {
             discardPushedData();
-            QUEUED_CONTROL.getAndAdd(this, (long) frame.size());
-            control.push(frame);
+            QUEUED_CONTROL.getAndAdd(this, frame.size());
+            controlLane().push(frame);
         } else {
             QUEUED.getAndAdd(this, (long) frame.size() + FRAME_OVERHEAD);
-            data.push(frame);
+            dataLane().push(frame);
         }
         signal();
     }
@@ -325,13 +324,16 @@ final class Outbound {
     void shutdown() {
         finished = true;
         discardPushedData();
-        control.clearPushed();
+        Lane c = control;
+        if (c != null) {
+            c.clearPushed();
+        }
         wakeWaiters();
     }
 
     /** The end of a reader's batch: writes what it deferred, unless someone is writing already. */
     void flush() {
-        if (!draining && (data.hasPushed() || control.hasPushed()) && DRAINING.compareAndSet(this, false, true)) {
+        if (!draining && anyPushed() && DRAINING.compareAndSet(this, false, true)) {
             drainHere();
         }
     }
@@ -359,7 +361,7 @@ final class Outbound {
         long nanos = blockNanos;
         w.lock.lock();
         try {
-            waiters++;
+            w.waiters++;
             // waiters is published before reserve looks again, and written() frees room before
             // it reads waiters: one side always sees the other.
             while (!reserve(size, limit)) {
@@ -373,7 +375,7 @@ final class Outbound {
             Thread.currentThread().interrupt();
             return false;
         } finally {
-            waiters--;
+            w.waiters--;
             w.lock.unlock();
         }
     }
@@ -386,7 +388,7 @@ final class Outbound {
 
     private void wakeWaiters() {
         RoomWait w = roomWait;
-        if (w != null && waiters > 0) {
+        if (w != null && w.waiters > 0) {
             w.lock.lock();
             try {
                 w.room.signalAll();
@@ -424,7 +426,7 @@ final class Outbound {
                 }
                 long w;
                 do {
-                    w = transport.writeNow(b.buffers, b.first, b.count - b.first);
+                    w = owner.transport.writeNow(b.buffers, b.first, b.count - b.first);
                 } while (!b.written() && w > 0);
                 if (!b.written()) {
                     startDrainer(b.rest());
@@ -484,7 +486,7 @@ final class Outbound {
     private void writeBlocking(Batch b) throws IOException {
         writingSince = System.nanoTime();
         try {
-            transport.write(b.unwritten());
+            owner.transport.write(b.unwritten());
         } finally {
             writingSince = 0;
         }
@@ -496,8 +498,30 @@ final class Outbound {
      */
     private boolean letGo() {
         draining = false;
-        boolean work = data.hasPushed() || control.hasPushed();
-        return !work || !DRAINING.compareAndSet(this, false, true);
+        return !anyPushed() || !DRAINING.compareAndSet(this, false, true);
+    }
+
+    /** Any thread: whether a producer pushed a frame the writer has not taken yet. */
+    private boolean anyPushed() {
+        Lane d = data;
+        Lane c = control;
+        return d != null && d.hasPushed() || c != null && c.hasPushed();
+    }
+
+    private Lane dataLane() {
+        Lane l = data;
+        if (l == null && !DATA.compareAndSet(this, null, l = new Lane())) {
+            l = data;
+        }
+        return l;
+    }
+
+    private Lane controlLane() {
+        Lane l = control;
+        if (l == null && !CONTROL.compareAndSet(this, null, l = new Lane())) {
+            l = control;
+        }
+        return l;
     }
 
     /**
@@ -505,8 +529,10 @@ final class Outbound {
      * message is open, §5.4), compresses and masks it; false when both lanes are empty.
      */
     private boolean collect(Batch b) {
+        Lane control = this.control;
+        Lane data = this.data;
         OutFrame f;
-        while (!b.isFull() && (f = control.poll()) != null) {
+        while (control != null && !b.isFull() && (f = control.poll()) != null) {
             b.add(f.bytes());
             b.controlBytes += f.size();
             b.autoPing |= f.is(OutFrame.AUTO_PING);
@@ -515,15 +541,16 @@ final class Outbound {
                 break;
             }
         }
-        while (!b.close && !b.isFull() && (b.count == 0 || b.bytes < Batch.MAX_BYTES) && (f = data.poll()) != null) {
+        while (data != null && !b.close && !b.isFull() && (b.count == 0 || b.bytes < Batch.MAX_BYTES) && (f = data.poll()) != null) {
             ByteBuffer bytes = f.bytes();
             if (f.is(OutFrame.COMPRESS)) {
-                bytes = deflateInOrder.compressQueued(bytes);
+                // Only with context takeover on our side (see OutgoingFrames): compressed here, in wire order.
+                bytes = owner.deflate.compressQueued(bytes);
             }
             b.add(bytes);
             b.dataBytes += f.size() + FRAME_OVERHEAD; // what the writer reserved
             b.close = f.is(OutFrame.CLOSE);
-            if (control.hasPushed()) {
+            if (this.control != null && this.control.hasPushed()) {
                 break; // a pong or the urgent close arrived: it goes in the next batch, first
             }
         }
@@ -568,14 +595,23 @@ final class Outbound {
 
     /** The flag holder: drops every queued frame. */
     private void discardData() {
-        data.clear();
-        control.clear();
+        Lane d = data;
+        Lane c = control;
+        if (d != null) {
+            d.clear();
+        }
+        if (c != null) {
+            c.clear();
+        }
         queuedBytes = 0;
     }
 
     /** Any thread: drops the data frames not yet taken by the writer. */
     private void discardPushedData() {
-        data.clearPushed();
+        Lane d = data;
+        if (d != null) {
+            d.clearPushed();
+        }
         queuedBytes = 0;
     }
 

@@ -65,11 +65,15 @@ final class Reader implements Runnable {
     private static final LongAdder RESUMPTIONS = new LongAdder();
 
     private final Connection c;
-    private final WebSocketHandler handler;
-    private final FrameParser parser;
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /**
+     * Created when the first header is parsed and dropped when the thread retires between
+     * messages (it keeps no state there), so a retired reader holds no parser. Kept across a
+     * retirement inside a fragmented message: it tracks that message (RFC 6455 §5.4).
+     */
+    private FrameParser parser;
+    /** The text message's validator: created by the first text message, dropped with {@link #parser}. */
+    private Utf8Validator utf8;
     private final boolean wantsFrames;
-    private final long maxMessageSize;
     private volatile Thread thread;
     /** onOpen has run: a resumed thread goes straight to the frames. */
     private boolean opened;
@@ -104,13 +108,23 @@ final class Reader implements Runnable {
 
     Reader(Connection c) {
         this.c = c;
-        this.handler = c.handler;
-        // RSV1 is legal only when permessage-deflate was negotiated (RFC 7692 §6); the parser
-        // still refuses it on continuation and control frames (§6.1).
-        this.parser = new FrameParser(c.role == Connection.Role.SERVER, c.options.acceptUnmaskedFrames(),
-                c.options.maxFramePayload(), c.deflate != null);
-        this.wantsFrames = handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(handler.getClass());
-        this.maxMessageSize = Math.min(c.options.maxMessageSize(), MAX_ARRAY);
+        this.wantsFrames = c.handler instanceof LambdaHandler l ? l.onFrame != null : OVERRIDES_ON_FRAME.get(c.handler.getClass());
+    }
+
+    private FrameParser parser() {
+        FrameParser p = parser;
+        if (p == null) {
+            // RSV1 is legal only when permessage-deflate was negotiated (RFC 7692 §6); the parser
+            // still refuses it on continuation and control frames (§6.1).
+            parser = p = new FrameParser(c.role == Connection.Role.SERVER, c.options.acceptUnmaskedFrames(),
+                    c.options.maxFramePayload(), c.deflate != null);
+        }
+        return p;
+    }
+
+    /** The limit on an assembled message: the option, and what one array can hold. */
+    private long maxMessageSize() {
+        return Math.min(c.options.maxMessageSize(), MAX_ARRAY);
     }
 
     /** Unparks the reader if it waits (for bytes, or for our close frame to be written after the peer's end of stream). */
@@ -197,8 +211,16 @@ final class Reader implements Runnable {
         batching = wasBatching;
     }
 
+    /**
+     * The reader thread's body; or, while {@link #retired}, the transport's readiness callback
+     * ({@link #retire} hands over the reader itself, not an object made for it: idle memory).
+     */
     @Override
     public void run() {
+        if (retired) {
+            resume();
+            return;
+        }
         thread = Thread.currentThread();
         CURRENT.set(this);
         Throwable readError = null;
@@ -218,11 +240,10 @@ final class Reader implements Runnable {
     /** onOpen (or, on a resumed thread, straight on), the frames, then what follows the close; true when the thread retired. */
     private boolean readAll() throws IOException {
         if (opened) {
-            retired = false;
             c.readerResumed();
         } else {
             opened = true;
-            if (!callback(() -> handler.onOpen(c))) {
+            if (!callback(() -> c.handler.onOpen(c))) {
                 discardUntilEnd();
                 return false;
             }
@@ -259,7 +280,7 @@ final class Reader implements Runnable {
     private boolean readFrames() throws IOException {
         try {
             while (!c.closeState().wasCloseReceived()) {
-                if (buf == null || !parser.parseHeader(buf)) {
+                if (buf == null || !parser().parseHeader(buf)) {
                     int r = fill(true);
                     if (r == RETIRED) {
                         return true;
@@ -304,7 +325,7 @@ final class Reader implements Runnable {
             byte[] payload = len == 0 ? EMPTY : new byte[len]; // at most 125 bytes (§5.5)
             readControlPayload(payload);
             batching = buf.hasRemaining();
-            if (wantsFrames && !callback(() -> handler.onFrame(c, new Frame(true, 0, Opcode.of(opcode), payload)))) {
+            if (wantsFrames && !callback(() -> c.handler.onFrame(c, new Frame(true, 0, Opcode.of(opcode), payload)))) {
                 return false;
             }
             return onControl(opcode, payload);
@@ -314,7 +335,13 @@ final class Reader implements Runnable {
         if (first) {
             messageBinary = opcode == Opcode.BINARY.code();
             messageLength = 0;
-            utf8.reset();
+            if (!messageBinary) {
+                if (utf8 == null) {
+                    utf8 = new Utf8Validator();
+                } else {
+                    utf8.reset();
+                }
+            }
             messageCompressed = (parser.rsv() & 0b100) != 0; // §6: RSV1 on the first frame only
             if (messageCompressed) {
                 c.deflate.beginMessage();
@@ -323,6 +350,7 @@ final class Reader implements Runnable {
         if (messageCompressed) {
             return onCompressedFrame(opcode, fin, len);
         }
+        long maxMessageSize = maxMessageSize();
         if (messageLength + (long) len > maxMessageSize) {
             throw new WebSocketException(CloseCode.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes");
@@ -398,7 +426,7 @@ final class Reader implements Runnable {
     /** Hands a frame to onFrame as it was on the wire (unmasked); false when the callback threw. */
     private boolean frameSeen(boolean fin, int opcode, byte[] payload) {
         Frame frame = new Frame(fin, parser.rsv(), Opcode.of(opcode), payload);
-        return callback(() -> handler.onFrame(c, frame));
+        return callback(() -> c.handler.onFrame(c, frame));
     }
 
     /** A whole message: last UTF-8 check, counters, onData; false when the callback threw. */
@@ -409,7 +437,7 @@ final class Reader implements Runnable {
         c.countReceived(messageBinary, data.length);
         // The hot path: called directly rather than through callback(Runnable), no lambda per message.
         try {
-            handler.onData(c, messageBinary, data);
+            c.handler.onData(c, messageBinary, data);
             return true;
         } catch (Throwable e) {
             return callbackFailed(e);
@@ -419,11 +447,11 @@ final class Reader implements Runnable {
     private boolean onControl(int opcode, byte[] payload) throws IOException {
         if (opcode == Opcode.PING.code()) {
             c.pong(payload); // §5.5.2: answer with the same payload; CLOSED once closing, which is fine
-            return callback(() -> handler.onPing(c, payload));
+            return callback(() -> c.handler.onPing(c, payload));
         }
         if (opcode == Opcode.PONG.code()) {
             c.onPong(payload);
-            return callback(() -> handler.onPong(c, payload));
+            return callback(() -> c.handler.onPong(c, payload));
         }
         int code = ClosePayload.validate(payload);
         c.onCloseReceived(code, ClosePayload.reason(payload));
@@ -569,10 +597,14 @@ final class Reader implements Runnable {
      */
     private boolean retire() {
         retireRequested = false;
+        if (parser != null && !parser.inMessage()) {
+            parser = null; // between messages: nothing to remember, the next thread makes new ones
+            utf8 = null;
+        }
         retired = true;
         thread = null;
         CURRENT.remove();
-        if (c.transport.onReadable(this::resume)) {
+        if (c.transport.onReadable(this)) {
             RETIREMENTS.increment();
             return true;
         }
@@ -585,12 +617,12 @@ final class Reader implements Runnable {
     /** The transport's readiness callback after a retirement: a new virtual thread goes on reading. */
     private void resume() {
         RESUMPTIONS.increment();
+        retired = false; // before the thread starts: its run() is the reader's body, not this callback
         try {
             Thread.ofVirtual().name("shuttle-" + c.id()).start(this);
         } catch (Throwable e) {
             // No thread (out of memory): nobody would read or end this connection; drop it and end it here.
             SafeLog.log(LOG, System.Logger.Level.ERROR, "resuming the reader of " + c + " failed", e);
-            retired = false;
             c.transport.close();
             end(e);
         }
@@ -659,7 +691,7 @@ final class Reader implements Runnable {
 
     private void notifyError(Throwable e) {
         try {
-            handler.onError(c, e);
+            c.handler.onError(c, e);
         } catch (Throwable ignored) {
             // the original failure is what matters; the connection is failing anyway
         }
