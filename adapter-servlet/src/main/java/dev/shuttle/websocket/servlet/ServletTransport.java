@@ -49,7 +49,8 @@ import jakarta.servlet.http.WebConnection;
  * <li>Output is written only after the first {@code onWritePossible}, and after a write that
  * leaves {@code isReady()} false, only after the next one.</li>
  * </ul>
- * An idle connection holds no buffer: the queue is empty and the container holds none.
+ * An idle connection holds no buffer and no thread: the queue is empty, the container holds
+ * none, and the reader handed its wait over ({@link #onReadable}).
  * <p>
  * Threads: {@link #read}/{@link #awaitReadable} from the engine's reader, {@link #write} from one
  * drainer at a time, {@link #close()} from anywhere, the listeners from container threads.
@@ -241,6 +242,24 @@ final class ServletTransport implements Transport {
         }
         // A chunk queued after the look above signals, and the Readiness keeps the signal.
         readable.await(timeoutNanos);
+    }
+
+    @Override
+    public boolean canHandOverReads() {
+        return true;
+    }
+
+    /**
+     * The reader leaves instead of waiting: the next signal of {@link #readable} (a chunk queued
+     * by onDataAvailable, the end of input, an error, close) starts it again, on the container's
+     * thread, which the engine only uses to start a virtual thread.
+     */
+    @Override
+    public boolean onReadable(Runnable onReadable) {
+        if (closed.get() || inputEnded || readError != null || head != null || !inbound.isEmpty()) {
+            return false;
+        }
+        return readable.handOver(onReadable);
     }
 
     @Override

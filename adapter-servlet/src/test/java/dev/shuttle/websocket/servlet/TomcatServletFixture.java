@@ -69,11 +69,6 @@ public final class TomcatServletFixture implements ServerFixture {
     }
 
     @Override
-    public boolean readerRetires() {
-        return false; // the servlet bridge's transport keeps a parked reader (no onReadable)
-    }
-
-    @Override
     public URI start(WebSocketServer server) throws Exception {
         baseDir = Files.createTempDirectory("shuttle-tomcat");
         tomcat = new Tomcat();

@@ -32,11 +32,6 @@ public final class UndertowServletFixture implements ServerFixture {
     }
 
     @Override
-    public boolean readerRetires() {
-        return false; // the servlet bridge's transport keeps a parked reader (no onReadable)
-    }
-
-    @Override
     public URI start(WebSocketServer server) throws Exception {
         DeploymentInfo deployment = Servlets.deployment()
                 .setClassLoader(UndertowServletFixture.class.getClassLoader())
