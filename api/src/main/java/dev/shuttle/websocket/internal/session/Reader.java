@@ -60,9 +60,8 @@ final class Reader implements Runnable {
     private static final int RETIRED = 0;
     /** The reader whose callbacks the current thread runs: where writes may defer their flush. */
     private static final ThreadLocal<Reader> CURRENT = new ThreadLocal<>();
-    /** Retirements and resumptions so far, process-wide: for tests and diagnostics. */
+    /** Retirements so far, process-wide: for tests and diagnostics. */
     private static final LongAdder RETIREMENTS = new LongAdder();
-    private static final LongAdder RESUMPTIONS = new LongAdder();
 
     private final Connection c;
     /**
@@ -175,10 +174,6 @@ final class Reader implements Runnable {
 
     static long retirements() {
         return RETIREMENTS.sum();
-    }
-
-    static long resumptions() {
-        return RESUMPTIONS.sum();
     }
 
     /** Whether the current thread is a reader whose writes now defer their flush: they must take the queued path. */
@@ -616,7 +611,6 @@ final class Reader implements Runnable {
 
     /** The transport's readiness callback after a retirement: a new virtual thread goes on reading. */
     private void resume() {
-        RESUMPTIONS.increment();
         retired = false; // before the thread starts: its run() is the reader's body, not this callback
         try {
             Thread.ofVirtual().name("shuttle-" + c.id()).start(this);
