@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The JDK's {@code java.net.http.WebSocket} client as an independent peer. It answers pings and
@@ -180,6 +181,26 @@ public final class JdkClient implements AutoCloseable {
                     + ") where a text message was expected");
         }
         return m.text();
+    }
+
+    /**
+     * The first message that {@code wanted} accepts, dropping the ones before it (e.g. periodic
+     * ticks); fails if none arrives within {@link #WAIT} in all.
+     */
+    public Message await(Predicate<Message> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (long left = WAIT.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            Message m = messages.poll(left, TimeUnit.NANOSECONDS);
+            if (m != null && wanted.test(m)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no matching message at the JDK client within " + WAIT);
+    }
+
+    /** The first text message equal to {@code text}, dropping the ones before it. */
+    public Message awaitText(String text) throws InterruptedException {
+        return await(m -> !m.binary() && m.text().equals(text));
     }
 
     /**
