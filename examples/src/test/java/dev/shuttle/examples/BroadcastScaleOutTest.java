@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +19,11 @@ import org.junit.jupiter.api.Timeout;
 import dev.shuttle.websocket.bridge.PubSubConfig;
 import dev.shuttle.websocket.bridge.testing.BrokerProcess;
 import dev.shuttle.websocket.hub.Position;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /** {@code broadcast --history N} and {@code broadcast --pubsub URL}, with the JDK's client. */
 @Timeout(90)
 class BroadcastScaleOutTest {
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
@@ -32,7 +31,6 @@ class BroadcastScaleOutTest {
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
         }
-        http.close();
     }
 
     private URI start(BroadcastExample e) throws Exception {
@@ -41,14 +39,14 @@ class BroadcastScaleOutTest {
         return URI.create("ws://127.0.0.1:" + port + "/");
     }
 
-    private TestClient client(URI uri) {
-        TestClient c = new TestClient(http, uri);
+    private JdkClient client(URI uri) throws Exception {
+        JdkClient c = JdkClient.connect(uri);
         open.add(c);
         return c;
     }
 
     private static void awaitMembers(BroadcastExample e, int n) {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        long deadline = System.nanoTime() + JdkClient.WAIT.toNanos();
         while (e.hub().room(BroadcastExample.ROOM) == null || e.hub().room(BroadcastExample.ROOM).size() != n) {
             assertTrue(System.nanoTime() < deadline, "members did not reach " + n);
             LockSupport.parkNanos(1_000_000);
@@ -56,16 +54,16 @@ class BroadcastScaleOutTest {
     }
 
     /** The next message that is not a tick. */
-    private static String next(TestClient c) throws InterruptedException {
-        return c.await(m -> m.isText() && !m.text().startsWith("tick ")).text();
+    private static String next(JdkClient c) throws InterruptedException {
+        return c.await(m -> !m.binary() && !m.text().startsWith("tick ")).text();
     }
 
     @Test
     void withHistoryEachMessageCarriesItsPositionAndAReconnectGetsWhatItMissed() throws Exception {
         BroadcastExample example = new BroadcastExample(PubSubConfig.LOCAL, 10);
         URI uri = start(example);
-        TestClient a = client(uri);
-        TestClient b = client(uri);
+        JdkClient a = client(uri);
+        JdkClient b = client(uri);
         awaitMembers(example, 2);
         a.sendText("x");
         String first = next(b);
@@ -80,11 +78,11 @@ class BroadcastScaleOutTest {
         assertEquals(p.epoch() + ":2|y", next(a));
         assertEquals(p.epoch() + ":3|z", next(a));
 
-        TestClient back = client(URI.create(uri + "?since=" + p));
+        JdkClient back = client(URI.create(uri + "?since=" + p));
         assertEquals(p.epoch() + ":2|y", next(back));
         assertEquals(p.epoch() + ":3|z", next(back));
 
-        TestClient lost = client(URI.create(uri + "?since=gone:7"));
+        JdkClient lost = client(URI.create(uri + "?since=gone:7"));
         assertEquals("recovery.failed epoch_changed " + p.epoch() + ":3", next(lost), "told first, with where live ones go on");
     }
 
@@ -95,8 +93,8 @@ class BroadcastScaleOutTest {
         PubSubConfig config = PubSubConfig.fromOption(nats.url("nats"), "shuttle.test");
         BroadcastExample one = new BroadcastExample(config, 0);
         BroadcastExample two = new BroadcastExample(config, 0);
-        TestClient a = client(start(one));
-        TestClient b = client(start(two));
+        JdkClient a = client(start(one));
+        JdkClient b = client(start(two));
         awaitMembers(one, 1);
         awaitMembers(two, 1);
         // Until both instances subscribed: probes until one crosses, then the real message.
@@ -105,17 +103,17 @@ class BroadcastScaleOutTest {
             assertTrue(System.nanoTime() < deadline, "nothing ever crossed the broker");
             a.sendText("probe " + k);
             try {
-                b.await(m -> m.isText() && m.text().startsWith("probe "));
+                b.await(m -> !m.binary() && m.text().startsWith("probe "));
                 break;
             } catch (AssertionError notYet) {
                 // the other instance was not subscribed yet
             }
         }
         a.sendText("from one");
-        assertEquals("from one", b.await(m -> "from one".equals(m.text())).text());
+        assertEquals("from one", b.awaitText("from one").text());
         b.sendText("from two");
-        assertEquals("from two", a.await(m -> "from two".equals(m.text())).text());
-        assertEquals("from two", b.await(m -> "from two".equals(m.text())).text(), "the sender's own instance delivers it too");
+        assertEquals("from two", a.awaitText("from two").text());
+        assertEquals("from two", b.awaitText("from two").text(), "the sender's own instance delivers it too");
     }
 
     @Test

@@ -11,11 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import dev.shuttle.websocket.testing.JdkClient;
 
 /**
  * The three examples end to end on the built-in listener (port 0), with the JDK's WebSocket
@@ -44,7 +47,7 @@ class ExamplesTest {
     @Test
     void broadcastReachesEveryClientIncludingTheSender() throws Exception {
         URI uri = start(new BroadcastExample());
-        try (TestClient a = new TestClient(http, uri); TestClient b = new TestClient(http, uri)) {
+        try (JdkClient a = JdkClient.connect(uri); JdkClient b = JdkClient.connect(uri)) {
             // onOpen has run for a once it can receive; make sure b is registered too before sending.
             awaitConnections(2);
             a.sendText("hello from a");
@@ -53,16 +56,16 @@ class ExamplesTest {
 
             byte[] bytes = {0, 1, 2, (byte) 0xff};
             b.sendBinary(bytes);
-            assertArrayEquals(bytes, a.await(m -> !m.isText()).binary());
-            assertArrayEquals(bytes, b.await(m -> !m.isText()).binary());
+            assertArrayEquals(bytes, a.await(JdkClient.Message::binary).data());
+            assertArrayEquals(bytes, b.await(JdkClient.Message::binary).data());
         }
     }
 
     @Test
     void broadcastTicks() throws Exception {
         URI uri = start(new BroadcastExample());
-        try (TestClient a = new TestClient(http, uri)) {
-            String tick = a.await(m -> m.isText() && m.text().startsWith("tick ")).text();
+        try (JdkClient a = JdkClient.connect(uri)) {
+            String tick = a.await(m -> !m.binary() && m.text().startsWith("tick ")).text();
             assertTrue(tick.matches("tick \\d+ \\d\\d:\\d\\d:\\d\\d"), tick);
         }
     }
@@ -70,20 +73,22 @@ class ExamplesTest {
     @Test
     void echoSendsTextAsTextAndBinaryAsBinary() throws Exception {
         URI uri = start(new EchoExample());
-        try (TestClient a = new TestClient(http, uri)) {
+        try (JdkClient a = JdkClient.connect(uri)) {
             a.sendText("héllo");
-            assertEquals("héllo", a.await(m -> true).text());
-            byte[] bytes = TestClient.utf8("not text");
+            assertEquals("héllo", a.nextText());
+            byte[] bytes = "not text".getBytes(StandardCharsets.UTF_8);
             a.sendBinary(bytes);
-            assertArrayEquals(bytes, a.await(m -> true).binary());
+            JdkClient.Message echoed = a.nextMessage();
+            assertTrue(echoed.binary(), "binary echoed as binary");
+            assertArrayEquals(bytes, echoed.data());
         }
     }
 
     @Test
     void rttReachesTheClientAfterItsAutomaticPong() throws Exception {
         URI uri = start(new RttExample());
-        try (TestClient a = new TestClient(http, uri)) {
-            String rtt = a.await(TestClient.Message::isText).text();
+        try (JdkClient a = JdkClient.connect(uri)) {
+            String rtt = a.await(m -> !m.binary()).text();
             assertTrue(rtt.matches("rtt \\d+ µs"), rtt);
         }
     }
@@ -102,7 +107,7 @@ class ExamplesTest {
 
     /** The server registers a connection when its upgrade completes, which may trail the client's view. */
     private void awaitConnections(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TestClient.WAIT.toNanos();
+        long deadline = System.nanoTime() + JdkClient.WAIT.toNanos();
         while (example.server().connections().size() < n) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + example.server().connections().size() + " of " + n + " connections registered");

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.shuttle.websocket.testing.JdkClient;
+
 /** The echo example and its page on every {@code --transport}, with the JDK client as the peer. */
 class TransportsTest {
     @ParameterizedTest
@@ -26,9 +28,9 @@ class TransportsTest {
             HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://" + base)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
-            try (TestClient c = new TestClient(http, URI.create("ws://" + base))) {
+            try (JdkClient c = JdkClient.connect(URI.create("ws://" + base))) {
                 c.sendText("over " + transport);
-                assertEquals("over " + transport, c.await(m -> true).text());
+                assertEquals("over " + transport, c.nextText());
             }
         }
     }

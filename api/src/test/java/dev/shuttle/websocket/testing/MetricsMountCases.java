@@ -1,6 +1,7 @@
 package dev.shuttle.websocket.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,6 +50,13 @@ public final class MetricsMountCases {
                 assertEquals("{\"status\":\"UP\",\"live\":true,\"ready\":true,\"connections\":1}", health.body());
                 c.sendClose(1000, "");
                 c.expectClose(1000);
+            }
+            // The server counts the connection closed once its end is done, which may trail the
+            // close frame the client saw; /metrics and prometheusText() below must see the same.
+            long deadline = System.nanoTime() + RecordingHandler.WAIT.toNanos();
+            while (metrics.openConnections() > 0) {
+                assertTrue(System.nanoTime() < deadline, "the server never counted the connection closed");
+                Thread.sleep(10);
             }
             HttpResponse<String> r = get(client, http.resolve("metrics"));
             assertEquals(200, r.statusCode());

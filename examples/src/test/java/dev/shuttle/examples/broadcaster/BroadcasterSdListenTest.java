@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.shuttle.websocket.testing.JdkClient;
+
 /**
  * {@code broadcaster sd-listen} as a service manager starts it: a real process (this JVM's
  * {@code java} running {@code Main}) whose listening socket was made by another program. Perl
@@ -74,9 +76,9 @@ class BroadcasterSdListenTest {
         String ready = service.stderr.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(ready != null && ready.startsWith("broadcaster listening on 127.0.0.1:" + service.port), String.valueOf(ready));
         URI uri = URI.create("ws://127.0.0.1:" + service.port + "/sd");
-        try (JdkClient a = new JdkClient(uri); JdkClient b = new JdkClient(uri)) {
-            a.send("through the inherited socket");
-            assertEquals("through the inherited socket", b.next());
+        try (JdkClient a = JdkClient.connect(uri); JdkClient b = JdkClient.connect(uri)) {
+            a.sendText("through the inherited socket");
+            assertEquals("through the inherited socket", b.nextText());
         }
         assertTrue(service.nextLine().matches("\\+ 127\\.0\\.0\\.1:\\d+ -> /sd"));
         assertEquals("New URL: /sd", service.nextLine());

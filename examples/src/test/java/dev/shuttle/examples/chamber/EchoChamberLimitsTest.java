@@ -6,23 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.shuttle.websocket.Opcode;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /** The limits: queue items and data, metadata length (4000), chamber size and count (1013), slow readers, Origin and handshake answers. */
 class EchoChamberLimitsTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private EchoChamberServer server;
     private final java.util.concurrent.BlockingQueue<String> log = new java.util.concurrent.LinkedBlockingQueue<>();
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -45,11 +43,6 @@ class EchoChamberLimitsTest {
         }
     }
 
-    @AfterAll
-    static void closeHttp() {
-        HTTP.close();
-    }
-
     private RawClient raw(String target) throws IOException {
         RawClient c = RawClient.connect(server.port(), target);
         clients.add(c);
@@ -57,8 +50,8 @@ class EchoChamberLimitsTest {
         return c;
     }
 
-    private JdkClient jdk(String target) {
-        JdkClient c = new JdkClient(HTTP, server.port(), target);
+    private JdkClient jdk(String target) throws Exception {
+        JdkClient c = JdkClient.connect(URI.create("ws://127.0.0.1:" + server.port() + target), EchoChamberServer.PROTOCOL);
         clients.add(c);
         return c;
     }
@@ -163,7 +156,7 @@ class EchoChamberLimitsTest {
     }
 
     private void awaitLog(String line) throws InterruptedException {
-        for (String l; (l = log.poll(JdkClient.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) != null; ) {
+        for (String l; (l = log.poll(JdkClient.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) != null; ) {
             if (l.equals(line)) {
                 return;
             }
@@ -175,23 +168,23 @@ class EchoChamberLimitsTest {
     void aMetadataLineThatNeverEndsClosesWith4000() throws Exception {
         start("/:HEADERS_MAX_LENGTH=16");
         JdkClient witness = jdk("/h");
-        witness.next();
+        witness.nextText();
         RawClient a = raw("/h");
         a.nextText();
-        witness.next();
+        witness.nextText();
         a.text("T0\n" + "a".repeat(100)); // a short line, a long body: fine
-        assertEquals("F1\n" + "a".repeat(100), witness.next());
+        assertEquals("F1\n" + "a".repeat(100), witness.nextText());
         a.text("x".repeat(15) + "\nexactly 16 bytes with its newline");
-        assertEquals("F1\nexactly 16 bytes with its newline", witness.next());
+        assertEquals("F1\nexactly 16 bytes with its newline", witness.nextText());
         // Split over frames: 10 + 6 bytes and still no newline.
         a.frame(false, Opcode.TEXT, "x".repeat(10).getBytes());
         a.frame(false, Opcode.CONTINUATION, "y".repeat(6).getBytes());
         assertEquals("close 4000 Header too large", a.next().toString());
-        assertEquals("B1", witness.next());
+        assertEquals("B1", witness.nextText());
 
         RawClient b = raw("/h");
         b.nextText();
-        witness.next();
+        witness.nextText();
         b.text("z".repeat(40)); // one frame, no newline within 16 bytes
         assertEquals("close 4000 Header too large", b.next().toString());
     }
@@ -200,9 +193,9 @@ class EchoChamberLimitsTest {
     void aMemberThatStopsReadingIsClosedNotBuffered() throws Exception {
         start(EchoChamberServer.builder().halls(List.of(HallSpec.parse("/"))).maxOutbound(16 * 1024));
         JdkClient sender = jdk("/slow");
-        assertEquals("I0", sender.next());
+        assertEquals("I0", sender.nextText());
         RawClient stuck = raw("/slow");
-        assertEquals("H1", sender.next());
+        assertEquals("H1", sender.nextText());
         byte[] chunk = "y".repeat(32 * 1024).getBytes(StandardCharsets.US_ASCII);
         String body = "\n" + new String(chunk, StandardCharsets.US_ASCII);
         int sent = 0;
@@ -210,15 +203,15 @@ class EchoChamberLimitsTest {
         // queue passes the limit: it is closed with 1008 and leaves the chamber at once.
         java.util.concurrent.CompletableFuture<String> bye = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return sender.next();
+                return sender.nextText();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         for (; sent < 1024; sent++) {
-            sender.send(body);
+            sender.sendText(body);
         }
-        assertEquals("B1", bye.get(JdkClient.WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("B1", bye.get(JdkClient.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
         int relayed = 0;
         RawClient.Message m = stuck.next();
         for (; !m.isClose(); m = stuck.next()) {

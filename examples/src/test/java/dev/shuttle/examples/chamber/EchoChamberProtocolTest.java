@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,17 +15,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.shuttle.websocket.Opcode;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /** The protocol examples of the seed document, each with several real clients (the JDK's and raw sockets). */
 class EchoChamberProtocolTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private final AtomicLong clock = new AtomicLong();
     private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
     private EchoChamberServer server;
@@ -48,13 +46,8 @@ class EchoChamberProtocolTest {
         server.close();
     }
 
-    @AfterAll
-    static void closeHttp() {
-        HTTP.close();
-    }
-
-    private JdkClient join(String target) {
-        JdkClient c = new JdkClient(HTTP, server.port(), target);
+    private JdkClient join(String target) throws Exception {
+        JdkClient c = JdkClient.connect(URI.create("ws://127.0.0.1:" + server.port() + target), EchoChamberServer.PROTOCOL);
         clients.add(c);
         return c;
     }
@@ -69,58 +62,60 @@ class EchoChamberProtocolTest {
 
     @Test
     void newRoomGivesTheFirstId() throws Exception {
-        assertEquals("I0", join("/room").next());
+        assertEquals("I0", join("/room").nextText());
     }
 
     @Test
     void existingRoomListsItsMembersAndTellsThemHi() throws Exception {
         JdkClient a = join("/room");
         JdkClient b = join("/room");
-        assertEquals("I0", a.next());
-        assertEquals("I1:H0", b.next());
-        assertEquals("H1", a.next());
+        assertEquals("I0", a.nextText());
+        assertEquals("I1:H0", b.nextText());
+        assertEquals("H1", a.nextText());
         JdkClient c = join("/room");
-        assertEquals("I2:H0:H1", c.next());
-        assertEquals("H2", a.next());
-        assertEquals("H2", b.next());
+        assertEquals("I2:H0:H1", c.nextText());
+        assertEquals("H2", a.nextText());
+        assertEquals("H2", b.nextText());
     }
 
     @Test
     void aMessageReachesEveryoneElseWithItsSender() throws Exception {
         JdkClient a = join("/room");
-        a.next();
+        a.nextText();
         JdkClient b = join("/room");
-        b.next();
+        b.nextText();
         JdkClient c = join("/room");
-        c.next();
-        a.next();
-        a.next();
-        b.next();
-        b.send("\nMessage here\n(may contain extra newlines)");
-        assertEquals("F1\nMessage here\n(may contain extra newlines)", a.next());
-        assertEquals("F1\nMessage here\n(may contain extra newlines)", c.next());
-        b.send("T**\nsync");
+        c.nextText();
+        a.nextText();
+        a.nextText();
+        b.nextText();
+        b.sendText("\nMessage here\n(may contain extra newlines)");
+        assertEquals("F1\nMessage here\n(may contain extra newlines)", a.nextText());
+        assertEquals("F1\nMessage here\n(may contain extra newlines)", c.nextText());
+        b.sendText("T**\nsync");
         assertEquals(List.of(), b.until("F1\nsync"), "the sender does not hear itself");
     }
 
     @Test
     void binaryMessagesStayBinary() throws Exception {
         JdkClient a = join("/bin");
-        a.next();
+        a.nextText();
         JdkClient b = join("/bin");
-        b.next();
-        a.next();
+        b.nextText();
+        a.nextText();
         b.sendBinary("\nbytes".getBytes());
-        assertEquals("binary:F1\nbytes", a.next());
+        JdkClient.Message relayed = a.nextMessage();
+        assertTrue(relayed.binary(), "a binary message");
+        assertEquals("F1\nbytes", relayed.text());
     }
 
     @Test
     void targetsByIdIncludingSelf() throws Exception {
         JdkClient[] m = members("/ids", 4);
-        m[0].send("T2,0\nfor two and me");
+        m[0].sendText("T2,0\nfor two and me");
         List<List<String>> got = sync(m, 0);
         assertEquals(List.of(List.of("F0\nfor two and me"), List.of(), List.of("F0\nfor two and me"), List.of()), got);
-        m[1].send("T9,07,x,\nnobody");
+        m[1].sendText("T9,07,x,\nnobody");
         assertEquals(List.of(List.of(), List.of(), List.of(), List.of()), sync(m, 1),
                 "unknown IDs, and IDs not written as the server writes them, name nobody");
     }
@@ -128,9 +123,9 @@ class EchoChamberProtocolTest {
     @Test
     void everyoneIncludingSelf() throws Exception {
         JdkClient[] m = members("/all", 3);
-        m[1].send("T**\nall of us");
+        m[1].sendText("T**\nall of us");
         for (JdkClient c : m) {
-            assertEquals("F1\nall of us", c.next());
+            assertEquals("F1\nall of us", c.nextText());
         }
     }
 
@@ -139,13 +134,13 @@ class EchoChamberProtocolTest {
         JdkClient[] early = members("/any", 2);
         clock.addAndGet(Chamber.ESTABLISHED_NANOS);
         JdkClient late = join("/any");
-        assertEquals("I2:H0:H1", late.next());
-        early[0].next();
-        early[1].next();
+        assertEquals("I2:H0:H1", late.nextText());
+        early[0].nextText();
+        early[1].nextText();
         Set<Integer> chosen = new HashSet<>();
         for (int round = 0; round < 20; round++) {
-            late.send("T*\nround " + round);
-            late.send("T**\nsync");
+            late.sendText("T*\nround " + round);
+            late.sendText("T**\nsync");
             List<Integer> got = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 List<String> before = early[i].until("F2\nsync");
@@ -165,43 +160,43 @@ class EchoChamberProtocolTest {
         assertEquals(Set.of(0, 1), chosen);
         // The late one is chosen when it is the only other member.
         JdkClient[] fresh = members("/any2", 2);
-        fresh[0].send("T*\nonly you");
-        assertEquals("F0\nonly you", fresh[1].next());
+        fresh[0].sendText("T*\nonly you");
+        assertEquals("F0\nonly you", fresh[1].nextText());
     }
 
     @Test
     void aMessageWithoutMetadataLineGoesNowhere() throws Exception {
         JdkClient[] m = members("/none", 2);
-        m[0].send("no newline at all");
+        m[0].sendText("no newline at all");
         assertEquals(List.of(List.of(), List.of()), sync(m, 0));
-        m[0].send("\n");
-        assertEquals("F0\n", m[1].next(), "an empty body after an empty metadata line is still a message");
+        m[0].sendText("\n");
+        assertEquals("F0\n", m[1].nextText(), "an empty body after an empty metadata line is still a message");
     }
 
     @Test
     void byeWhenAMemberLeaves() throws Exception {
         JdkClient[] m = members("/bye", 3);
-        m[1].socket.sendClose(1000, "").join();
-        assertEquals("B1", m[0].next());
-        assertEquals("B1", m[2].next());
+        m[1].sendClose(1000, "");
+        assertEquals("B1", m[0].nextText());
+        assertEquals("B1", m[2].nextText());
         assertEquals(1000, m[1].closeCode());
         JdkClient next = join("/bye");
-        assertEquals("I3:H0:H2", next.next(), "IDs are not reused within a chamber's life");
+        assertEquals("I3:H0:H2", next.nextText(), "IDs are not reused within a chamber's life");
     }
 
     @Test
     void idsAreCountedPerChamberAndRestartWithANewChamber() throws Exception {
         JdkClient a = join("/one");
-        assertEquals("I0", a.next());
+        assertEquals("I0", a.nextText());
         JdkClient b = join("/one?x=1");
-        assertEquals("I0", b.next(), "the query is part of the chamber's name");
+        assertEquals("I0", b.nextText(), "the query is part of the chamber's name");
         JdkClient c = join("/one");
-        assertEquals("I1:H0", c.next());
-        a.socket.sendClose(1000, "");
-        c.socket.sendClose(1000, "");
+        assertEquals("I1:H0", c.nextText());
+        a.sendClose(1000, "");
+        c.sendClose(1000, "");
         awaitLog("Removed chamber /one");
         JdkClient d = join("/one");
-        String welcome = d.next();
+        String welcome = d.nextText();
         // Its last member gone, the chamber ends; a new one under the same URL starts at 0.
         assertEquals("I0", welcome);
     }
@@ -209,15 +204,15 @@ class EchoChamberProtocolTest {
     @Test
     void senderVanishingMidMessageIsMarkedTruncated() throws Exception {
         JdkClient listener = join("/cut");
-        assertEquals("I0", listener.next());
+        assertEquals("I0", listener.nextText());
         RawClient sender = raw("/cut");
         assertEquals("I1:H0", sender.nextText());
-        assertEquals("H1", listener.next());
+        assertEquals("H1", listener.nextText());
         sender.frame(false, Opcode.TEXT, "\nPartial messa".getBytes());
         sender.abort();
-        assertEquals("F1\nPartial messa", listener.next());
-        assertEquals("X", listener.next());
-        assertEquals("B1", listener.next());
+        assertEquals("F1\nPartial messa", listener.nextText());
+        assertEquals("X", listener.nextText());
+        assertEquals("B1", listener.nextText());
     }
 
     @Test
@@ -248,22 +243,22 @@ class EchoChamberProtocolTest {
     @Test
     void aTextMessageCutShortEndsOnACharacterBoundary() throws Exception {
         JdkClient listener = join("/utf8");
-        listener.next();
+        listener.nextText();
         RawClient sender = raw("/utf8");
         sender.nextText();
-        listener.next();
+        listener.nextText();
         byte[] euro = "\n€€".getBytes(java.nio.charset.StandardCharsets.UTF_8); // 1 + 3 + 3 bytes
         sender.frame(false, Opcode.TEXT, java.util.Arrays.copyOf(euro, 5)); // ends inside the second €
         sender.abort();
         // The JDK client would fail the connection on a broken character; it gets the whole one.
-        assertEquals("F1\n€", listener.next());
-        assertEquals("X", listener.next());
-        assertEquals("B1", listener.next());
+        assertEquals("F1\n€", listener.nextText());
+        assertEquals("X", listener.nextText());
+        assertEquals("B1", listener.nextText());
     }
 
     /** Member {@code sender} sends a marker to all; returns what each received before it. */
-    private static List<List<String>> sync(JdkClient[] members, int sender) throws InterruptedException {
-        members[sender].send("T**\nsync");
+    private static List<List<String>> sync(JdkClient[] members, int sender) throws Exception {
+        members[sender].sendText("T**\nsync");
         List<List<String>> got = new ArrayList<>();
         for (JdkClient m : members) {
             got.add(m.until("F" + sender + "\nsync"));
@@ -272,7 +267,7 @@ class EchoChamberProtocolTest {
     }
 
     private void awaitLog(String line) throws InterruptedException {
-        for (String l; (l = log.poll(JdkClient.WAIT_SECONDS, TimeUnit.SECONDS)) != null; ) {
+        for (String l; (l = log.poll(JdkClient.WAIT.toSeconds(), TimeUnit.SECONDS)) != null; ) {
             if (l.equals(line)) {
                 return;
             }
@@ -281,7 +276,7 @@ class EchoChamberProtocolTest {
     }
 
     /** {@code n} JDK members of one chamber, their welcomes and hellos read. */
-    private JdkClient[] members(String target, int n) throws InterruptedException {
+    private JdkClient[] members(String target, int n) throws Exception {
         JdkClient[] m = new JdkClient[n];
         for (int i = 0; i < n; i++) {
             m[i] = join(target);
@@ -289,9 +284,9 @@ class EchoChamberProtocolTest {
             for (int j = 0; j < i; j++) {
                 welcome.append(":H").append(j);
             }
-            assertEquals(welcome.toString(), m[i].next());
+            assertEquals(welcome.toString(), m[i].nextText());
             for (int j = 0; j < i; j++) {
-                assertEquals("H" + i, m[j].next());
+                assertEquals("H" + i, m[j].nextText());
             }
         }
         return m;

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shuttle.websocket.bridge.testing.BrokerProcess;
 import dev.shuttle.websocket.nats.JetStreamHistory;
 import dev.shuttle.websocket.redis.RedisHistory;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /**
  * nbio-websocket's multi-instance set-up with the hub command itself: three hub servers on one
@@ -57,8 +58,8 @@ class HubClusterTest {
         return b;
     }
 
-    private JdkClient client(int instance, String query) {
-        JdkClient c = new JdkClient(URI.create("ws://127.0.0.1:" + servers.get(instance).port() + "/ws" + query));
+    private JdkClient client(int instance, String query) throws Exception {
+        JdkClient c = JdkClient.connect(URI.create("ws://127.0.0.1:" + servers.get(instance).port() + "/ws" + query));
         open.add(c);
         return c;
     }
@@ -78,8 +79,8 @@ class HubClusterTest {
             HubHistoryTest.broadcast(clients.get(0), "probe");
             Thread.sleep(100); // a retry interval while the instances subscribe, not a guess at an arrival
             for (int i = 0; i < clients.size(); i++) {
-                for (String m; (m = clients.get(i).pending()) != null; ) {
-                    if (!seen[i] && HubHistoryTest.JSON.readTree(m).has("method")) {
+                for (JdkClient.Message m; (m = clients.get(i).pending()) != null; ) {
+                    if (!seen[i] && HubHistoryTest.JSON.readTree(m.text()).has("method")) {
                         seen[i] = true;
                         seenBy++;
                     }

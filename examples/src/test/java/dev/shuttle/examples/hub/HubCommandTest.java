@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.shuttle.websocket.CloseCode;
 import dev.shuttle.websocket.bridge.PubSubConfig;
+import dev.shuttle.websocket.testing.JdkClient;
 import dev.shuttle.websocket.testing.PrometheusText;
 
 /** The hub command started in-process on port 0, with the JDK's client as the peer. */
@@ -59,16 +60,16 @@ class HubCommandTest {
     @Test
     void broadcastReachesBothClientsAndSelfReplyOnlyTheCaller() throws Exception {
         start(Map.of());
-        try (JdkClient a = new JdkClient(ws("/ws")); JdkClient b = new JdkClient(ws("/ws"))) {
+        try (JdkClient a = JdkClient.connect(ws("/ws")); JdkClient b = JdkClient.connect(ws("/ws"))) {
             waitForMembers(2);
             // nbio-websocket's README examples, as sent there.
             assertEquals(JSON.readTree("{\"jsonrpc\":\"2.0\",\"result\":{\"text\":\"Reply only to me!\"},\"id\":2}"),
                     JSON.readTree(a.call("{\"jsonrpc\": \"2.0\", \"method\": \"self.reply\", \"params\": { \"text\": \"Reply only to me!\" }, \"id\": 2}")));
-            b.send("{\"jsonrpc\": \"2.0\", \"method\": \"broadcast\", \"params\": { \"text\": \"Message to everyone!\" }, \"id\": 1}");
+            b.sendText("{\"jsonrpc\": \"2.0\", \"method\": \"broadcast\", \"params\": { \"text\": \"Message to everyone!\" }, \"id\": 1}");
             JsonNode notification = JSON.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"Message to everyone!\"}}");
-            assertEquals(notification, JSON.readTree(a.next()));
-            assertEquals(notification, JSON.readTree(b.next()));
-            assertEquals(JSON.readTree("{\"jsonrpc\":\"2.0\",\"result\":{\"delivered\":2},\"id\":1}"), JSON.readTree(b.next()));
+            assertEquals(notification, JSON.readTree(a.nextText()));
+            assertEquals(notification, JSON.readTree(b.nextText()));
+            assertEquals(JSON.readTree("{\"jsonrpc\":\"2.0\",\"result\":{\"delivered\":2},\"id\":1}"), JSON.readTree(b.nextText()));
             assertNull(a.pending()); // a never saw b's reply, nor b a's self.reply
         }
     }
@@ -78,10 +79,10 @@ class HubCommandTest {
     void walkthroughThenHealthAndMetrics() throws Exception {
         start(Map.of("WS_AUTH_ENABLED", "true", "WS_BEARER_TOKENS", "token-1", "WS_RATE_LIMIT_ENABLED", "true"));
         assertEquals(401, JdkClient.refusalStatus(ws("/ws")));
-        try (JdkClient c = new JdkClient(ws("/ws"), "Authorization", "Bearer token-1")) {
-            c.send("{\"jsonrpc\": \"2.0\", \"method\": \"broadcast\", \"params\": { \"text\": \"Message to everyone!\" }, \"id\": 1}");
-            assertEquals("broadcast", JSON.readTree(c.next()).path("method").asText());
-            assertEquals(1, JSON.readTree(c.next()).path("result").path("delivered").asInt());
+        try (JdkClient c = JdkClient.builder(ws("/ws")).header("Authorization", "Bearer token-1").connect()) {
+            c.sendText("{\"jsonrpc\": \"2.0\", \"method\": \"broadcast\", \"params\": { \"text\": \"Message to everyone!\" }, \"id\": 1}");
+            assertEquals("broadcast", JSON.readTree(c.nextText()).path("method").asText());
+            assertEquals(1, JSON.readTree(c.nextText()).path("result").path("delivered").asInt());
             assertEquals("{\"jsonrpc\":\"2.0\",\"result\":{\"text\":\"Reply only to me!\"},\"id\":2}",
                     c.call("{\"jsonrpc\": \"2.0\", \"method\": \"self.reply\", \"params\": { \"text\": \"Reply only to me!\" }, \"id\": 2}"));
             HttpResponse<String> health = get("/health");
@@ -129,8 +130,8 @@ class HubCommandTest {
     void bearerTokensFromTheEnvironment() throws Exception {
         start(Map.of("WS_AUTH_ENABLED", "true", "WS_BEARER_TOKENS", "first-token, second-token"));
         assertEquals(401, JdkClient.refusalStatus(ws("/ws")));
-        assertEquals(401, JdkClient.refusalStatus(ws("/ws"), "Authorization", "Bearer wrong-token"));
-        try (JdkClient c = new JdkClient(ws("/ws"), "Authorization", "Bearer second-token")) {
+        assertEquals(401, JdkClient.builder(ws("/ws")).header("Authorization", "Bearer wrong-token").refusalStatus());
+        try (JdkClient c = JdkClient.builder(ws("/ws")).header("Authorization", "Bearer second-token").connect()) {
             assertEquals("{\"jsonrpc\":\"2.0\",\"result\":[1],\"id\":1}",
                     c.call("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":[1],\"id\":1}"));
         }
@@ -139,7 +140,7 @@ class HubCommandTest {
     @Test
     void rateLimitAnswersWithMinus32000() throws Exception {
         start(Map.of("WS_RATE_LIMIT_ENABLED", "1"), "--rate-limit-messages", "0.001", "--rate-limit-burst", "1");
-        try (JdkClient c = new JdkClient(ws("/ws"))) {
+        try (JdkClient c = JdkClient.connect(ws("/ws"))) {
             assertEquals("{\"jsonrpc\":\"2.0\",\"result\":[1],\"id\":1}",
                     c.call("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":[1],\"id\":1}"));
             JsonNode refused = JSON.readTree(c.call("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":[2],\"id\":2}"));
@@ -151,7 +152,7 @@ class HubCommandTest {
     @Test
     void shutdownSends1001() throws Exception {
         start(Map.of());
-        try (JdkClient c = new JdkClient(ws("/ws"))) {
+        try (JdkClient c = JdkClient.connect(ws("/ws"))) {
             waitForMembers(1);
             server.close();
             assertEquals(CloseCode.GOING_AWAY, c.closeCode());

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.shuttle.websocket.testing.JdkClient;
+
 /** {@code hub --history N} on one instance: positions in broadcasts, {@code ?since=} recovery, {@code recovery.failed}. */
 @Timeout(60)
 class HubHistoryTest {
@@ -40,14 +42,14 @@ class HubHistoryTest {
         return URI.create("ws://127.0.0.1:" + server.port() + "/ws" + query);
     }
 
-    static void broadcast(JdkClient c, String text) {
-        c.send("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"" + text + "\"}}");
+    static void broadcast(JdkClient c, String text) throws Exception {
+        c.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"" + text + "\"}}");
     }
 
     /** The next notification, skipping results (a caller's broadcast result may come before or after it). */
     static JsonNode notification(JdkClient c) throws Exception {
         while (true) {
-            JsonNode m = JSON.readTree(c.next());
+            JsonNode m = JSON.readTree(c.nextText());
             if (m.has("method")) {
                 return m;
             }
@@ -61,9 +63,9 @@ class HubHistoryTest {
      * of the client's own earlier calls may come in between.
      */
     static void assertNoNotificationBeforeAReply(JdkClient c, String marker) throws Exception {
-        c.send("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":[\"" + marker + "\"],\"id\":\"" + marker + "\"}");
+        c.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":[\"" + marker + "\"],\"id\":\"" + marker + "\"}");
         while (true) {
-            JsonNode m = JSON.readTree(c.next());
+            JsonNode m = JSON.readTree(c.nextText());
             assertTrue(!m.has("method"), "nothing more was queued, got " + m);
             if (marker.equals(m.path("id").asText())) {
                 return;
@@ -76,7 +78,7 @@ class HubHistoryTest {
         start("--history", "100");
         String epoch;
         long last;
-        try (JdkClient publisher = new JdkClient(ws("")); JdkClient leaver = new JdkClient(ws(""))) {
+        try (JdkClient publisher = JdkClient.connect(ws("")); JdkClient leaver = JdkClient.connect(ws(""))) {
             waitForMembers(2);
             broadcast(publisher, "one");
             JsonNode first = notification(leaver);
@@ -94,7 +96,7 @@ class HubHistoryTest {
             for (int k = 2; k <= 6; k++) {
                 assertEquals(k, notification(publisher).path("position").path("offset").asLong());
             }
-            try (JdkClient back = new JdkClient(ws("?since=" + epoch + ":" + last))) {
+            try (JdkClient back = JdkClient.connect(ws("?since=" + epoch + ":" + last))) {
                 for (int k = 2; k <= 6; k++) {
                     JsonNode m = notification(back);
                     assertEquals("m" + k, m.path("params").path("text").asText());
@@ -114,7 +116,7 @@ class HubHistoryTest {
     @Test
     void aPositionTheHistoryCannotContinueFromIsToldFirst() throws Exception {
         start("--history", "3");
-        try (JdkClient publisher = new JdkClient(ws(""))) {
+        try (JdkClient publisher = JdkClient.connect(ws(""))) {
             waitForMembers(1);
             for (int k = 1; k <= 5; k++) {
                 broadcast(publisher, "m" + k);
@@ -130,7 +132,7 @@ class HubHistoryTest {
             assertFailure(ws("?since=" + epoch + ":99"), "unknown_position", epoch + ":99", epoch, 5);
             assertFailure(ws("?since=not-a-position"), "malformed", null, epoch, 5);
 
-            try (JdkClient covered = new JdkClient(ws("?since=" + epoch + ":3"))) {
+            try (JdkClient covered = JdkClient.connect(ws("?since=" + epoch + ":3"))) {
                 assertEquals(4, notification(covered).path("position").path("offset").asLong(), "3 kept: 3, 4 and 5");
                 assertEquals(5, notification(covered).path("position").path("offset").asLong());
             }
@@ -138,8 +140,8 @@ class HubHistoryTest {
     }
 
     private void assertFailure(URI uri, String reason, String since, String epoch, long offset) throws Exception {
-        try (JdkClient c = new JdkClient(uri)) {
-            JsonNode failed = JSON.readTree(c.next());
+        try (JdkClient c = JdkClient.connect(uri)) {
+            JsonNode failed = JSON.readTree(c.nextText());
             assertEquals("2.0", failed.path("jsonrpc").asText());
             assertEquals(HubServer.RECOVERY_FAILED, failed.path("method").asText(), failed.toString());
             assertTrue(!failed.has("id"), "a notification");
@@ -159,7 +161,7 @@ class HubHistoryTest {
     @Test
     void withoutHistoryBroadcastsAreUnchangedAndSinceIsIgnored() throws Exception {
         start();
-        try (JdkClient c = new JdkClient(ws("?since=e:1"))) {
+        try (JdkClient c = JdkClient.connect(ws("?since=e:1"))) {
             waitForMembers(1);
             broadcast(c, "plain");
             assertEquals(JSON.readTree("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"plain\"}}"), notification(c));

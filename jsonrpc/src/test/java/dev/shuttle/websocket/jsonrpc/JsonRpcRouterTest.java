@@ -25,6 +25,7 @@ import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.hub.Hub;
 import dev.shuttle.websocket.limit.RateLimit;
 import dev.shuttle.websocket.standalone.Listener;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /** What the spec's examples leave out: ids, validation, errors, limits, builtins and rate limits. */
 @Timeout(60)
@@ -71,8 +72,8 @@ class JsonRpcRouterTest {
         return client();
     }
 
-    JdkClient client() {
-        return new JdkClient(URI.create("ws://127.0.0.1:" + listener.port() + "/ws"));
+    JdkClient client() throws Exception {
+        return JdkClient.connect(URI.create("ws://127.0.0.1:" + listener.port() + "/ws"));
     }
 
     @Test
@@ -120,7 +121,7 @@ class JsonRpcRouterTest {
             assertError(-32602, "1", c.call("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":{\"a\":1,\"c\":2},\"id\":1}"));
             assertError(-32602, "1", c.call("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":{\"a\":1,\"b\":null},\"id\":1}"));
             // A notification whose params do not bind gets nothing back, not even an error.
-            c.send("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[\"x\"]}");
+            c.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[\"x\"]}");
             assertReply("{\"jsonrpc\":\"2.0\",\"result\":[\"next\"],\"id\":2}",
                     c.call("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[\"next\"],\"id\":2}"));
         }
@@ -179,12 +180,12 @@ class JsonRpcRouterTest {
             String reply = a.call("{\"jsonrpc\":\"2.0\",\"method\":\"self.reply\",\"params\":{\"text\":\"only me\"},\"id\":2}");
             assertReply("{\"jsonrpc\":\"2.0\",\"result\":{\"text\":\"only me\"},\"id\":2}", reply);
 
-            a.send("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"hi all\"},\"id\":1}");
+            a.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"hi all\"},\"id\":1}");
             String notification = "{\"jsonrpc\":\"2.0\",\"method\":\"broadcast\",\"params\":{\"text\":\"hi all\"}}";
-            assertReply(notification, a.next());
-            assertReply("{\"jsonrpc\":\"2.0\",\"result\":{\"delivered\":2},\"id\":1}", a.next());
+            assertReply(notification, a.nextText());
+            assertReply("{\"jsonrpc\":\"2.0\",\"result\":{\"delivered\":2},\"id\":1}", a.nextText());
             // b saw the broadcast and nothing of a's self.reply.
-            assertReply(notification, b.next());
+            assertReply(notification, b.nextText());
             assertNull(b.pending());
         }
     }
@@ -198,7 +199,7 @@ class JsonRpcRouterTest {
             assertReply("{\"jsonrpc\":\"2.0\",\"result\":[1],\"id\":1}", c.call("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[1],\"id\":1}"));
             assertReply("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Rate limit exceeded\"},\"id\":\"x\"}",
                     c.call("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[1],\"id\":\"x\"}"));
-            c.send("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[1]}"); // a notification: nothing
+            c.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":[1]}"); // a notification: nothing
             assertError(-32000, "null", c.call("[{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"id\":3}]"));
             assertNull(c.pending());
             assertEquals(3, limit.errors());

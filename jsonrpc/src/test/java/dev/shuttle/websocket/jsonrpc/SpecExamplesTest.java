@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.shuttle.websocket.WebSocketServer;
 import dev.shuttle.websocket.standalone.Listener;
+import dev.shuttle.websocket.testing.JdkClient;
 
 /**
  * The examples of the JSON-RPC 2.0 specification, section 7, sent by the JDK's client to a real
@@ -56,9 +57,9 @@ class SpecExamplesTest {
     }
 
     @BeforeEach
-    void connect() {
+    void connect() throws Exception {
         NOTIFIED.clear();
-        client = new JdkClient(URI.create("ws://127.0.0.1:" + listener.port() + "/"));
+        client = JdkClient.connect(URI.create("ws://127.0.0.1:" + listener.port() + "/"));
     }
 
     @AfterEach
@@ -84,8 +85,8 @@ class SpecExamplesTest {
 
     @Test
     void notificationsGetNoReply() throws Exception {
-        client.send("{\"jsonrpc\": \"2.0\", \"method\": \"update\", \"params\": [1,2,3,4,5]}");
-        client.send("{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}");
+        client.sendText("{\"jsonrpc\": \"2.0\", \"method\": \"update\", \"params\": [1,2,3,4,5]}");
+        client.sendText("{\"jsonrpc\": \"2.0\", \"method\": \"foobar\"}");
         assertNextIsMarker();
         assertEquals(List.of("update [1,2,3,4,5]"), NOTIFIED);
     }
@@ -159,7 +160,7 @@ class SpecExamplesTest {
 
     @Test
     void batchOfNotificationsOnly() throws Exception {
-        client.send("""
+        client.sendText("""
                 [
                   {"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},
                   {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}
