@@ -1,5 +1,6 @@
 package dev.shuttle.examples.chamber;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -121,25 +122,31 @@ final class Hall {
         }
 
         /**
-         * Numbers the newcomer, tells each member already there {@code H<id>} and the newcomer
-         * {@code I<id>:H<n>…}; the newcomer becomes a target (its {@link Member} is attached)
-         * only after its welcome is queued, so the welcome comes first.
+         * Numbers the newcomer, welcomes it with {@code I<id>:H<n>…}, makes it a target (attaches
+         * its {@link Member}), then tells each member already there {@code H<id>}. In that order:
+         * the welcome comes before anything relayed to the newcomer, and a member that reacts to
+         * {@code H<id>} at once finds the newcomer among the targets. The newcomer cannot send
+         * before all are told: this runs in its onOpen, and its frames wait for it.
          */
         @Override
         public void onJoin(Room room, WebSocket connection, List<WebSocket> others) {
             Chamber chamber = (Chamber) room.attachment();
             int id = chamber.nextId();
             Member member = new Member(chamber, id, connection, nanoTime(), spec, maxOutbound);
+            List<Member> told = new ArrayList<>(others.size());
             StringBuilder welcome = new StringBuilder("I").append(id);
             for (WebSocket other : others) {
                 Member m = Member.of(other);
                 if (m != null) {
                     welcome.append(":H").append(m.id);
-                    m.inbox.notice("H" + id);
+                    told.add(m);
                 }
             }
             member.inbox.notice(welcome.toString());
             member.attach();
+            for (Member m : told) {
+                m.inbox.notice("H" + id);
+            }
         }
 
         /**
