@@ -3,7 +3,7 @@ package dev.shuttle.examples;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +37,8 @@ import dev.shuttle.websocket.hub.Room;
 public final class BroadcastExample extends Example {
     static final String ROOM = "broadcast";
     private static final System.Logger LOG = System.getLogger(BroadcastExample.class.getName());
+    /** Always with seconds: LocalTime.toString() drops ":00" on the minute. */
+    private static final DateTimeFormatter TICK_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicReference<Ticker> ticker = new AtomicReference<>();
@@ -125,7 +127,7 @@ public final class BroadcastExample extends Example {
     @Override
     void startTimers() {
         ticker.set(new Ticker("broadcast-tick", Duration.ofSeconds(1), () -> broadcast(PreparedMessage.text(
-                "tick " + ticks.incrementAndGet() + " " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)))));
+                "tick " + ticks.incrementAndGet() + " " + LocalTime.now().format(TICK_TIME)))));
     }
 
     @Override
